@@ -1,0 +1,31 @@
+//! The typed workflow IR that every front end lowers into and every back end reads.
+//!
+//! A [`Workflow`] holds pipelines; a [`Pipeline`] holds typed parameters and a DAG of
+//! [`Step`]s on petgraph with stable indices; edges are typed ([`EdgeKind`]). Every
+//! construct keeps the [`Span`] it came from and a [`Mapping`] class (Direct /
+//! Approximate / Absent). This crate also owns the IR's text form (print and nom parse)
+//! and the verifier. It must not know any source language or target: no ASL, Python or
+//! ZenML types appear here.
+
+mod binding;
+mod mapping;
+pub mod naming;
+mod pipeline;
+mod policy;
+mod step;
+mod value;
+pub mod verify;
+mod workflow;
+
+pub use binding::{Binding, Placeholder, PlaceholderKind, Projection, Segment};
+pub use ferry_diagnostics::{FileId, Span};
+pub use mapping::{Mapping, MappingClass};
+pub use pipeline::{Edge, EdgeKind, ParamType, Parameter, Pipeline};
+pub use policy::{CachePolicy, Catch, RetryPolicy, RuntimeHints};
+pub use step::{
+    BranchRule, CompareOp, Condition, Input, IntegrationPattern, Output, PortType, Step, StepKind,
+};
+pub use value::Value;
+pub use workflow::{
+    Frontend, ModelRegistration, Resource, SourceRef, Trigger, TriggerKind, Workflow,
+};
