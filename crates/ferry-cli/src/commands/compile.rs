@@ -1,0 +1,68 @@
+use std::path::PathBuf;
+
+use ferry_diagnostics::Diagnostic;
+use ferry_ir::naming::Namer;
+use ferry_zenml::{EmitOptions, Target};
+
+use crate::args::{CompileArgs, TargetArg};
+use crate::driver::{compile_all, Compiled};
+use crate::{report, write, ExitCode};
+
+pub fn run(args: &CompileArgs) -> ExitCode {
+    let options = match super::drive_options(&args.common, None) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let (units, mut code) = super::units(&args.common);
+    let target = match args.target {
+        TargetArg::Local => Target::Local,
+        TargetArg::Sagemaker => Target::Sagemaker,
+    };
+    let compiled = compile_all(units, &options, args.common.jobs);
+    let folders = output_folders(&compiled);
+    let mut written = 0usize;
+    for (mut unit, folder) in compiled.into_iter().zip(folders) {
+        if let Some(workflow) = &unit.workflow
+            && !unit.diagnostics.iter().any(Diagnostic::is_error)
+        {
+            let emitted = ferry_zenml::emit(workflow, &unit.sources, &EmitOptions { target, ..EmitOptions::default() });
+            unit.diagnostics.extend(emitted.diagnostics);
+            let dir = args.out.join(&folder);
+            match write::write_project(&dir, &emitted.files, args.force) {
+                Ok(()) => written += 1,
+                Err(errors) => unit.diagnostics.extend(
+                    errors.into_iter().map(|e| Diagnostic::error("F0004", e.to_string())),
+                ),
+            }
+        }
+        code = code.max(report::print(&args.common, &unit.sources, &unit.diagnostics, unit.fatal));
+        if !args.common.quiet {
+            eprintln!("{}", report::summary(&unit.unit.label, &unit.diagnostics));
+        }
+    }
+    if !args.common.quiet {
+        eprintln!("wrote {written} project(s) under {}", args.out.display());
+    }
+    code
+}
+
+/// One folder per unit, named after the input and unique in the batch, decided in
+/// input order so the layout never depends on scheduling.
+fn output_folders(compiled: &[Compiled]) -> Vec<PathBuf> {
+    let mut namer = Namer::new();
+    compiled
+        .iter()
+        .map(|c| {
+            let stem = c
+                .unit
+                .files
+                .first()
+                .filter(|_| c.unit.files.len() == 1)
+                .and_then(|p| p.file_stem())
+                .map(|s| s.to_string_lossy().trim_end_matches(".asl").to_string())
+                .unwrap_or_else(|| c.unit.label.rsplit('/').next().unwrap_or("workflow").to_string());
+            let name = namer.fresh(&stem);
+            PathBuf::from(name)
+        })
+        .collect()
+}

@@ -1,0 +1,78 @@
+//! The one place that knows every front end: input detection and dispatch. Each front
+//! end contributes a detection test, its `lower` entry point and its own passes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ferry_diagnostics::{CodeRegistry, FileId, SourceMap};
+use ferry_ir::Frontend;
+use ferry_passes::{Lowered, Pass};
+
+/// Options every front end may read.
+#[derive(Debug, Clone, Default)]
+pub struct FrontendOptions {
+    /// `--subst KEY=VALUE` definition substitutions.
+    pub substitutions: BTreeMap<String, String>,
+}
+
+/// Which front end reads this file, from its extension and a cheap look at its text.
+pub fn detect(path: &Path, text: &str) -> Option<Frontend> {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "ferry" => Some(Frontend::Ir),
+        "json" | "yaml" | "yml" => looks_like_asl(text).then_some(Frontend::Asl),
+        "py" => {
+            if text.contains("dagster") {
+                Some(Frontend::Dagster)
+            } else if text.contains("sagemaker") {
+                Some(Frontend::Sagemaker)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+fn looks_like_asl(text: &str) -> bool {
+    text.contains("StartAt") && text.contains("States")
+}
+
+/// Lower one unit with its front end.
+pub fn lower(frontend: Frontend, sources: &SourceMap, files: &[FileId], options: &FrontendOptions) -> Lowered {
+    let _ = options;
+    match frontend {
+        Frontend::Ir => lower_ir(sources, files),
+        other => Lowered {
+            workflow: None,
+            diagnostics: vec![ferry_diagnostics::Diagnostic::error(
+                "F0002",
+                format!("the {} front end is not part of this build", other.as_str()),
+            )],
+        },
+    }
+}
+
+fn lower_ir(sources: &SourceMap, files: &[FileId]) -> Lowered {
+    let Some(&file) = files.first() else { return Lowered::default() };
+    let Some(source) = sources.get(file) else { return Lowered::default() };
+    match ferry_ir::text::parse(&source.text, file) {
+        Ok(workflow) => Lowered { workflow: Some(workflow), diagnostics: Vec::new() },
+        Err(diagnostics) => Lowered { workflow: None, diagnostics },
+    }
+}
+
+/// The front end's own passes, run before the common ones.
+pub fn passes(frontend: Frontend) -> Vec<Box<dyn Pass>> {
+    match frontend {
+        Frontend::Ir => Vec::new(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every diagnostic code of this build, for `ferry explain`.
+pub fn code_registry() -> CodeRegistry {
+    CodeRegistry::new()
+        .with(ferry_diagnostics::CODES)
+        .with(ferry_ir::verify::CODES)
+        .with(ferry_passes::CODES)
+}

@@ -1,0 +1,121 @@
+//! Turns the paths on the command line into compilation units, in a deterministic
+//! order: files in the order given, folders walked in sorted order.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use ferry_diagnostics::Diagnostic;
+use ferry_ir::Frontend;
+
+use crate::frontends;
+
+/// One compilation unit: a single file, or the files of one Dagster code location.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Display label: the path as given (or the code-location folder).
+    pub label: String,
+    pub frontend: Frontend,
+    pub files: Vec<PathBuf>,
+}
+
+/// A path that could not become a unit, with the reason.
+#[derive(Debug)]
+pub struct Rejected {
+    pub path: PathBuf,
+    pub diagnostic: Diagnostic,
+}
+
+const EXTENSIONS: &[&str] = &["ferry", "json", "yaml", "yml", "py"];
+
+pub fn collect(paths: &[PathBuf], forced: Option<Frontend>) -> (Vec<Unit>, Vec<Rejected>) {
+    let mut units = Vec::new();
+    let mut rejected = Vec::new();
+    for root in paths {
+        if root.is_dir() {
+            collect_dir(root, forced, &mut units, &mut rejected);
+        } else {
+            match classify(root, forced) {
+                Ok(frontend) => units.push(Unit { label: display(root), frontend, files: vec![root.clone()] }),
+                Err(d) => rejected.push(Rejected { path: root.clone(), diagnostic: d }),
+            }
+        }
+    }
+    (units, rejected)
+}
+
+fn collect_dir(root: &Path, forced: Option<Frontend>, units: &mut Vec<Unit>, rejected: &mut Vec<Rejected>) {
+    let mut dagster_locations: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(root).sort_by_file_name().follow_links(false);
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                rejected.push(Rejected {
+                    path: path.clone(),
+                    diagnostic: Diagnostic::error("F0001", format!("cannot read `{}`: {err}", display(&path))),
+                });
+                continue;
+            }
+        };
+        let path = entry.path();
+        let hidden = path
+            .strip_prefix(root)
+            .ok()
+            .is_some_and(|rel| rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')));
+        if !entry.file_type().is_file() || hidden || is_snapshot_dir(path) {
+            continue;
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !EXTENSIONS.contains(&ext) {
+            continue;
+        }
+        match classify(path, forced) {
+            Ok(Frontend::Dagster) => {
+                dagster_locations.entry(location_root(path, root)).or_default().push(path.to_path_buf());
+            }
+            Ok(frontend) => units.push(Unit { label: display(path), frontend, files: vec![path.to_path_buf()] }),
+            // Inside folders only recognised inputs count: a README.json or a helper
+            // module is not an error.
+            Err(_) => {}
+        }
+    }
+    for (location, files) in dagster_locations {
+        units.push(Unit { label: display(&location), frontend: Frontend::Dagster, files });
+    }
+}
+
+fn is_snapshot_dir(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "snapshots")
+}
+
+/// A Dagster code location is the folder of the file, extended upwards through
+/// Python packages (folders with `__init__.py`) but never above the folder given on
+/// the command line.
+fn location_root(file: &Path, stop: &Path) -> PathBuf {
+    let mut dir = file.parent().unwrap_or(stop).to_path_buf();
+    while dir != stop && dir.join("__init__.py").is_file() {
+        match dir.parent() {
+            Some(parent) if parent.starts_with(stop) => dir = parent.to_path_buf(),
+            _ => break,
+        }
+    }
+    dir
+}
+
+fn classify(path: &Path, forced: Option<Frontend>) -> Result<Frontend, Diagnostic> {
+    let text = std::fs::read(path)
+        .map_err(|e| Diagnostic::error("F0001", format!("cannot read `{}`: {e}", display(path))))?;
+    if let Some(f) = forced {
+        return Ok(f);
+    }
+    let text = String::from_utf8_lossy(&text);
+    frontends::detect(path, &text).ok_or_else(|| {
+        Diagnostic::error("F0002", format!("`{}` is not a workflow definition ferry recognises", display(path)))
+            .with_help("use --frontend asl|sagemaker|dagster|ir to force a front end")
+    })
+}
+
+pub fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}

@@ -1,0 +1,38 @@
+//! The `ferry` command line: argument parsing, reading inputs, running the front end,
+//! passes and back end for each input (in parallel, output in input order), writing
+//! results atomically and printing diagnostics.
+//!
+//! This crate is the only one that touches the file system or the terminal. It must not
+//! contain compiler logic: detection of input kinds and the calls into each phase are
+//! all it adds.
+
+mod args;
+mod commands;
+pub mod driver;
+mod exit;
+pub mod frontends;
+mod inputs;
+mod report;
+pub mod write;
+
+pub use exit::ExitCode;
+
+use clap::Parser;
+
+/// Run the CLI with the given arguments (the first is the program name); returns the
+/// process exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match args::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let is_usage_error = err.use_stderr();
+            let _ = err.print();
+            return if is_usage_error { ExitCode::Usage as i32 } else { ExitCode::Ok as i32 };
+        }
+    };
+    commands::dispatch(cli) as i32
+}

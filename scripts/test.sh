@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every test of ferry: the Rust test suite, the golden snapshots, and the checks of
+# the emitted ZenML projects (ruff, compileall, real runs on a local ZenML stack), for
+# which it first installs the pinned Python tools into a venv if they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# shellcheck source=scripts/python-env.sh
+source scripts/python-env.sh
+export INSTA_UPDATE=no
+cargo test --workspace --locked
