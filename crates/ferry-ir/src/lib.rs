@@ -13,6 +13,7 @@ pub mod naming;
 mod pipeline;
 mod policy;
 mod step;
+pub mod text;
 mod value;
 pub mod verify;
 mod workflow;

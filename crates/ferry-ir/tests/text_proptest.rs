@@ -1,0 +1,486 @@
+//! Property tests of the text form over generated workflows: parse(print(w)) == w and
+//! print is a fixed point; arbitrary or mutated text never panics the parser.
+
+use ferry_diagnostics::{FileId, MigrationFlag, Span};
+use ferry_ir::text::{parse, print};
+use ferry_ir::*;
+use proptest::prelude::*;
+
+fn span() -> impl Strategy<Value = Span> {
+    prop_oneof![
+        Just(Span::detached()),
+        (0u32..3, 0u32..5000, 0u32..100).prop_map(|(f, s, l)| Span {
+            file: FileId(f),
+            start: s,
+            end: s + l
+        })
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[a-zA-Z_][a-zA-Z0-9_]{0,8}",
+        Just("step".to_string()),
+        Just("\"}{\n".to_string())
+    ]
+}
+
+fn number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<i64>().prop_map(|n| n.to_string()),
+        (any::<i32>(), 0u32..1000).prop_map(|(a, b)| format!("{a}.{b}")),
+        Just("1e-3".into()),
+        Just("-2.5E+10".into())
+    ]
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        number().prop_map(Value::Number),
+        text().prop_map(Value::String)
+    ];
+    leaf.prop_recursive(4, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((text(), inner), 0..4).prop_map(Value::Object),
+        ]
+    })
+}
+
+fn mapping() -> impl Strategy<Value = Mapping> {
+    (
+        text(),
+        prop_oneof![
+            Just(MappingClass::Direct),
+            Just(MappingClass::Approximate),
+            Just(MappingClass::Absent)
+        ],
+        text(),
+        prop::option::of(prop_oneof![
+            Just(MigrationFlag::Low),
+            Just(MigrationFlag::Medium),
+            Just(MigrationFlag::High)
+        ]),
+    )
+        .prop_map(|(construct, class, note, flag)| Mapping {
+            construct,
+            class,
+            note,
+            flag,
+        })
+}
+
+fn binding() -> impl Strategy<Value = Binding> {
+    prop_oneof![
+        value().prop_map(Binding::Literal),
+        text().prop_map(Binding::Parameter),
+        (
+            text(),
+            text(),
+            prop::collection::vec(
+                prop_oneof![
+                    text().prop_map(Segment::Key),
+                    any::<i64>().prop_map(Segment::Index)
+                ],
+                0..3
+            )
+        )
+            .prop_map(|(step, port, projection)| Binding::StepOutput {
+                step,
+                port,
+                projection
+            }),
+        (
+            prop::sample::select(PlaceholderKind::ALL.to_vec()),
+            text(),
+            span(),
+            any::<bool>()
+        )
+            .prop_map(
+                |(kind, text, span, flagged)| Binding::Unresolved(Placeholder {
+                    kind,
+                    text,
+                    span,
+                    flagged
+                })
+            ),
+    ]
+}
+
+fn condition() -> impl Strategy<Value = Condition> {
+    let leaf = prop_oneof![
+        (
+            binding(),
+            prop::sample::select(CompareOp::ALL.to_vec()),
+            binding()
+        )
+            .prop_map(|(lhs, op, rhs)| Condition::Compare { lhs, op, rhs }),
+        (text(), text()).prop_map(|(language, text)| Condition::Expr { language, text }),
+    ];
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::And),
+            prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::Or),
+            inner.prop_map(|c| Condition::Not(Box::new(c))),
+        ]
+    })
+}
+
+fn pattern() -> impl Strategy<Value = IntegrationPattern> {
+    prop::sample::select(IntegrationPattern::ALL.to_vec())
+}
+
+fn leaf_kind() -> impl Strategy<Value = StepKind> {
+    prop_oneof![
+        (
+            prop::option::of(text()),
+            prop::collection::vec(text(), 0..3),
+            prop::option::of(text())
+        )
+            .prop_map(|(image, command, code)| StepKind::Script {
+                image,
+                command,
+                code
+            }),
+        (text(), value()).prop_map(|(job, config)| StepKind::Job { job, config }),
+        (text(), text(), span()).prop_map(|(function, body, body_span)| StepKind::Python {
+            function,
+            body,
+            body_span
+        }),
+        (text(), text(), pattern(), value()).prop_map(|(service, action, pattern, request)| {
+            StepKind::ServiceCall {
+                service,
+                action,
+                pattern,
+                request,
+            }
+        }),
+        (text(), value(), pattern()).prop_map(|(function, payload, pattern)| StepKind::Lambda {
+            function,
+            payload,
+            pattern
+        }),
+        text().prop_map(|arn| StepKind::Activity { arn }),
+        value().prop_map(|template| StepKind::Transform { template }),
+        (
+            prop::collection::vec((text(), condition(), span()), 0..3),
+            prop::option::of(text())
+        )
+            .prop_map(|(rules, default)| StepKind::Branch {
+                rules: rules
+                    .into_iter()
+                    .map(|(label, condition, span)| BranchRule {
+                        label,
+                        condition,
+                        span
+                    })
+                    .collect(),
+                default
+            }),
+        (prop::option::of(text()), prop::option::of(text()))
+            .prop_map(|(error, cause)| StepKind::Fail { error, cause }),
+        Just(StepKind::Succeed),
+        (prop::option::of(binding()), prop::option::of(binding()))
+            .prop_map(|(seconds, until)| StepKind::Wait { seconds, until }),
+        (text(), value()).prop_map(|(construct, config)| StepKind::Opaque { construct, config }),
+    ]
+}
+
+fn retry() -> impl Strategy<Value = RetryPolicy> {
+    (
+        prop::collection::vec(text(), 0..3),
+        any::<u32>(),
+        any::<u32>(),
+        number(),
+        prop::option::of(any::<u32>()),
+        prop::option::of(text()),
+        span(),
+    )
+        .prop_map(
+            |(
+                errors,
+                max_attempts,
+                interval_seconds,
+                backoff_rate,
+                max_delay_seconds,
+                jitter,
+                span,
+            )| RetryPolicy {
+                errors,
+                max_attempts,
+                interval_seconds,
+                backoff_rate,
+                max_delay_seconds,
+                jitter,
+                span,
+            },
+        )
+}
+
+fn step(kind: BoxedStrategy<StepKind>) -> impl Strategy<Value = Step> {
+    (
+        (text(), text(), span(), kind, mapping()),
+        prop::collection::vec(
+            (
+                text(),
+                prop::sample::select(PortType::ALL.to_vec()),
+                binding(),
+                span(),
+            ),
+            0..3,
+        ),
+        prop::collection::vec(
+            (text(), prop::sample::select(PortType::ALL.to_vec()), span()),
+            0..3,
+        ),
+        prop::collection::vec(retry(), 0..2),
+        (prop::option::of(any::<bool>()), prop::option::of(text())),
+        prop::collection::btree_map(text(), value(), 0..3),
+        (
+            prop::option::of(any::<u32>()),
+            prop::option::of(any::<u32>()),
+            prop::collection::vec(text(), 0..2),
+        ),
+    )
+        .prop_map(
+            |(
+                (name, display, span, kind, mapping),
+                inputs,
+                outputs,
+                retry,
+                (enabled, expire_after),
+                hints,
+                (timeout, heartbeat, notes),
+            )| {
+                let mut s = Step::new(name, display, span, kind, mapping);
+                s.inputs = inputs
+                    .into_iter()
+                    .map(|(name, ty, binding, span)| Input {
+                        name,
+                        ty,
+                        binding,
+                        span,
+                    })
+                    .collect();
+                s.outputs = outputs
+                    .into_iter()
+                    .map(|(name, ty, span)| Output { name, ty, span })
+                    .collect();
+                s.retry = retry;
+                s.cache = CachePolicy {
+                    enabled,
+                    expire_after,
+                };
+                s.hints = hints;
+                s.timeout_seconds = timeout;
+                s.heartbeat_seconds = heartbeat;
+                s.notes = notes;
+                s
+            },
+        )
+}
+
+fn edge_kind() -> impl Strategy<Value = EdgeKind> {
+    prop_oneof![
+        Just(EdgeKind::Order),
+        (text(), text()).prop_map(|(from_port, to_port)| EdgeKind::Data { from_port, to_port }),
+        text().prop_map(|label| EdgeKind::Branch { label }),
+        (
+            prop::collection::vec(text(), 0..3),
+            prop::option::of(text()),
+            span()
+        )
+            .prop_map(|(errors, result_path, span)| EdgeKind::Error(Catch {
+                errors,
+                result_path,
+                span
+            })),
+    ]
+}
+
+fn pipeline_with(kind: BoxedStrategy<StepKind>) -> impl Strategy<Value = Pipeline> {
+    (
+        (
+            text(),
+            text(),
+            span(),
+            any::<bool>(),
+            prop::option::of(text()),
+            prop::collection::vec(text(), 0..2),
+        ),
+        prop::collection::vec(
+            (
+                text(),
+                prop::sample::select(ParamType::ALL.to_vec()),
+                prop::option::of(value()),
+                span(),
+                mapping(),
+            ),
+            0..3,
+        ),
+        prop::collection::vec(step(kind), 0..4),
+        prop::collection::vec(
+            (
+                any::<prop::sample::Index>(),
+                any::<prop::sample::Index>(),
+                edge_kind(),
+                span(),
+            ),
+            0..5,
+        ),
+    )
+        .prop_map(
+            |((name, display, span, dynamic, entry, notes), params, steps, edges)| {
+                let mut p = Pipeline::new(name, display, span);
+                p.dynamic = dynamic;
+                p.entry = entry;
+                p.notes = notes;
+                p.params = params
+                    .into_iter()
+                    .map(|(name, ty, default, span, mapping)| Parameter {
+                        name,
+                        ty,
+                        default,
+                        span,
+                        mapping,
+                    })
+                    .collect();
+                // Step names must be unique for edges to be printable by name.
+                let mut seen = std::collections::BTreeSet::new();
+                let nodes: Vec<_> = steps
+                    .into_iter()
+                    .filter(|s| seen.insert(s.name.clone()))
+                    .map(|s| p.add_step(s))
+                    .collect();
+                if !nodes.is_empty() {
+                    for (a, b, kind, span) in edges {
+                        p.add_edge(
+                            nodes[a.index(nodes.len())],
+                            nodes[b.index(nodes.len())],
+                            kind,
+                            span,
+                        );
+                    }
+                }
+                p
+            },
+        )
+}
+
+fn kind() -> BoxedStrategy<StepKind> {
+    let region = pipeline_with(leaf_kind().boxed()).boxed();
+    prop_oneof![
+        6 => leaf_kind(),
+        1 => (binding(), region.clone(), prop::option::of(any::<u32>()), any::<bool>(), value())
+            .prop_map(|(items, region, max_concurrency, distributed, config)| StepKind::Map { items, region: Box::new(region), max_concurrency, distributed, config }),
+        1 => prop::collection::vec(region, 0..3).prop_map(|branches| StepKind::Parallel { branches }),
+    ]
+    .boxed()
+}
+
+fn workflow() -> impl Strategy<Value = Workflow> {
+    (
+        (
+            text(),
+            prop::sample::select(Frontend::ALL.to_vec()),
+            prop::collection::vec((0u32..3, text()), 0..3),
+        ),
+        prop::collection::vec(pipeline_with(kind()), 0..3),
+        prop::collection::vec(
+            (
+                text(),
+                prop_oneof![
+                    (text(), prop::option::of(text()))
+                        .prop_map(|(cron, timezone)| TriggerKind::Schedule { cron, timezone }),
+                    any::<u64>().prop_map(|seconds| TriggerKind::Interval { seconds }),
+                    text().prop_map(|description| TriggerKind::Sensor { description }),
+                ],
+                text(),
+                span(),
+                mapping(),
+            ),
+            0..3,
+        ),
+        prop::collection::vec((text(), text(), value(), span(), mapping()), 0..2),
+        prop::collection::vec(
+            (text(), text(), prop::option::of(text()), span(), mapping()),
+            0..2,
+        ),
+    )
+        .prop_map(
+            |((name, frontend, sources), pipelines, triggers, resources, models)| {
+                let mut w = Workflow::new(name, frontend);
+                w.sources = sources
+                    .into_iter()
+                    .map(|(f, path)| SourceRef {
+                        file: FileId(f),
+                        path,
+                    })
+                    .collect();
+                w.pipelines = pipelines;
+                w.triggers = triggers
+                    .into_iter()
+                    .map(|(name, kind, pipeline, span, mapping)| Trigger {
+                        name,
+                        kind,
+                        pipeline,
+                        span,
+                        mapping,
+                    })
+                    .collect();
+                w.resources = resources
+                    .into_iter()
+                    .map(|(name, kind, config, span, mapping)| Resource {
+                        name,
+                        kind,
+                        config,
+                        span,
+                        mapping,
+                    })
+                    .collect();
+                w.models = models
+                    .into_iter()
+                    .map(|(name, step, approval, span, mapping)| ModelRegistration {
+                        name,
+                        step,
+                        approval,
+                        span,
+                        mapping,
+                    })
+                    .collect();
+                w
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn print_parse_round_trips(w in workflow()) {
+        let printed = print(&w);
+        let parsed = parse(&printed, FileId(0)).map_err(|d| TestCaseError::fail(format!("{d:#?}\n{printed}")))?;
+        prop_assert_eq!(&parsed, &w);
+        prop_assert_eq!(print(&parsed), printed);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(s in any::<String>()) {
+        let _ = parse(&s, FileId(0));
+    }
+
+    #[test]
+    fn mutated_text_never_panics(w in workflow(), cut in any::<prop::sample::Index>(), insert in any::<String>()) {
+        let printed = print(&w);
+        let mut at = cut.index(printed.len() + 1);
+        while !printed.is_char_boundary(at) { at -= 1; }
+        let mutated = format!("{}{}{}", &printed[..at], insert, &printed[at..]);
+        if let Err(diagnostics) = parse(&mutated, FileId(0)) {
+            prop_assert!(diagnostics.iter().all(|d| d.code.starts_with("F01")));
+        }
+    }
+}
