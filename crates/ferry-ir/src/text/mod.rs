@@ -7,7 +7,7 @@ mod parse;
 mod print;
 
 pub use parse::parse;
-pub use print::{print, quote};
+pub use print::{print, print_binding_short, print_value, quote};
 
 use ferry_diagnostics::CodeInfo;
 

@@ -493,3 +493,19 @@ pub fn print(workflow: &Workflow) -> String {
     }
     p.out
 }
+
+/// A value in the text form's notation (JSON-like), for other printers.
+pub fn print_value(v: &Value) -> String {
+    value(v)
+}
+
+/// A binding as a person reads it in a graph or a comment: `threshold`,
+/// `evaluate.metrics["r2"]`, `0.7`, or the placeholder text as written.
+pub fn print_binding_short(b: &Binding) -> String {
+    match b {
+        Binding::Literal(v) => value(v),
+        Binding::Parameter(p) => p.clone(),
+        Binding::StepOutput { step, port, projection: p } => format!("{step}.{port}{}", projection(p)),
+        Binding::Unresolved(ph) => ph.text.clone(),
+    }
+}
