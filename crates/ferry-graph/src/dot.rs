@@ -18,9 +18,21 @@ pub fn to_dot(workflow: &Workflow) -> String {
 
 fn cluster(out: &mut String, pipeline: &Pipeline, prefix: &str, depth: usize) {
     let pad = "  ".repeat(depth);
-    let title = if pipeline.dynamic { format!("{} (dynamic)", pipeline.display_name) } else { pipeline.display_name.clone() };
-    let _ = writeln!(out, "{pad}subgraph {} {{", quote(&format!("cluster_{prefix}")));
-    let _ = writeln!(out, "{pad}  label={};", quote(&format!("pipeline {}: {title}", pipeline.name)));
+    let title = if pipeline.dynamic {
+        format!("{} (dynamic)", pipeline.display_name)
+    } else {
+        pipeline.display_name.clone()
+    };
+    let _ = writeln!(
+        out,
+        "{pad}subgraph {} {{",
+        quote(&format!("cluster_{prefix}"))
+    );
+    let _ = writeln!(
+        out,
+        "{pad}  label={};",
+        quote(&format!("pipeline {}: {title}", pipeline.name))
+    );
     if !pipeline.params.is_empty() {
         let lines: Vec<String> = pipeline.params.iter().map(parameter_line).collect();
         let _ = writeln!(
@@ -45,7 +57,12 @@ fn cluster(out: &mut String, pipeline: &Pipeline, prefix: &str, depth: usize) {
             MappingClass::Approximate => "lightgoldenrod1",
             MappingClass::Absent => "lightpink",
         };
-        let _ = writeln!(out, "{pad}  {} [shape={shape}, fillcolor={fill}, label={}];", quote(&id), quote(&step_label(step)));
+        let _ = writeln!(
+            out,
+            "{pad}  {} [shape={shape}, fillcolor={fill}, label={}];",
+            quote(&id),
+            quote(&step_label(step))
+        );
         let regions: Vec<&Pipeline> = match &step.kind {
             StepKind::Map { region, .. } => vec![region.as_ref()],
             StepKind::Parallel { branches } => branches.iter().collect(),
@@ -66,7 +83,9 @@ fn cluster(out: &mut String, pipeline: &Pipeline, prefix: &str, depth: usize) {
         }
     }
     for edge in pipeline.graph.edge_indices() {
-        let Some((a, b)) = pipeline.graph.edge_endpoints(edge) else { continue };
+        let Some((a, b)) = pipeline.graph.edge_endpoints(edge) else {
+            continue;
+        };
         let kind = &pipeline.graph[edge].kind;
         let condition = match kind {
             EdgeKind::Branch { label } => branch_condition(&pipeline.graph[a], label),

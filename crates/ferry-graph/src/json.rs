@@ -1,5 +1,5 @@
 use ferry_ir::{EdgeKind, Pipeline, Workflow};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::label::{edge_label, parameter_line, step_label};
 
@@ -16,7 +16,9 @@ fn pipeline(p: &Pipeline) -> Value {
         .map(|s| {
             let regions: Vec<Value> = match &s.kind {
                 ferry_ir::StepKind::Map { region, .. } => vec![pipeline(region)],
-                ferry_ir::StepKind::Parallel { branches } => branches.iter().map(pipeline).collect(),
+                ferry_ir::StepKind::Parallel { branches } => {
+                    branches.iter().map(pipeline).collect()
+                }
                 _ => Vec::new(),
             };
             json!({

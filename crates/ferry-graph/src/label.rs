@@ -10,7 +10,12 @@ pub fn step_label(step: &Step) -> String {
         MappingClass::Absent => " !",
     };
     let detail = match &step.kind {
-        StepKind::ServiceCall { service, action, pattern, .. } => format!("{service}:{action} ({})", pattern.as_str()),
+        StepKind::ServiceCall {
+            service,
+            action,
+            pattern,
+            ..
+        } => format!("{service}:{action} ({})", pattern.as_str()),
         StepKind::Lambda { function, .. } => format!("lambda {}", short(function, 40)),
         StepKind::Job { job, .. } => format!("job {job}"),
         StepKind::Python { function, .. } => format!("python {function}()"),
@@ -23,9 +28,11 @@ pub fn step_label(step: &Step) -> String {
 pub fn edge_label(kind: &EdgeKind, branch_condition: Option<&Condition>) -> Option<String> {
     match kind {
         EdgeKind::Order => None,
-        EdgeKind::Data { from_port, to_port } => {
-            Some(if from_port == to_port { from_port.clone() } else { format!("{from_port} -> {to_port}") })
-        }
+        EdgeKind::Data { from_port, to_port } => Some(if from_port == to_port {
+            from_port.clone()
+        } else {
+            format!("{from_port} -> {to_port}")
+        }),
         EdgeKind::Branch { label } => Some(match branch_condition {
             Some(c) => format!("{label}: {}", short(&condition(c), 48)),
             None => label.clone(),
@@ -40,7 +47,12 @@ pub fn edge_label(kind: &EdgeKind, branch_condition: Option<&Condition>) -> Opti
 
 pub fn parameter_line(p: &Parameter) -> String {
     match &p.default {
-        Some(v) => format!("{}: {} = {}", p.name, p.ty.as_str(), short(&ferry_ir::text::print_value(v), 32)),
+        Some(v) => format!(
+            "{}: {} = {}",
+            p.name,
+            p.ty.as_str(),
+            short(&ferry_ir::text::print_value(v), 32)
+        ),
         None => format!("{}: {}", p.name, p.ty.as_str()),
     }
 }
@@ -48,9 +60,18 @@ pub fn parameter_line(p: &Parameter) -> String {
 fn condition(c: &Condition) -> String {
     match c {
         Condition::Compare { lhs, op, rhs } => {
-            format!("{} {} {}", print_binding_short(lhs), op.as_str(), print_binding_short(rhs))
+            format!(
+                "{} {} {}",
+                print_binding_short(lhs),
+                op.as_str(),
+                print_binding_short(rhs)
+            )
         }
-        Condition::And(items) => items.iter().map(condition).collect::<Vec<_>>().join(" and "),
+        Condition::And(items) => items
+            .iter()
+            .map(condition)
+            .collect::<Vec<_>>()
+            .join(" and "),
         Condition::Or(items) => items.iter().map(condition).collect::<Vec<_>>().join(" or "),
         Condition::Not(inner) => format!("not {}", condition(inner)),
         Condition::Expr { text, .. } => text.clone(),
@@ -69,7 +90,10 @@ pub fn short(s: &str, max: usize) -> String {
 /// The condition guarding a branch edge labelled `label` out of `step`.
 pub fn branch_condition<'a>(step: &'a Step, label: &str) -> Option<&'a Condition> {
     match &step.kind {
-        StepKind::Branch { rules, .. } => rules.iter().find(|r| r.label == label).map(|r| &r.condition),
+        StepKind::Branch { rules, .. } => rules
+            .iter()
+            .find(|r| r.label == label)
+            .map(|r| &r.condition),
         _ => None,
     }
 }

@@ -18,12 +18,20 @@ pub fn to_mermaid(workflow: &Workflow) -> String {
 
 fn subgraph(out: &mut String, pipeline: &Pipeline, prefix: &str, depth: usize) {
     let pad = "  ".repeat(depth);
-    let title = if pipeline.dynamic { format!("pipeline {} (dynamic)", pipeline.name) } else { format!("pipeline {}", pipeline.name) };
+    let title = if pipeline.dynamic {
+        format!("pipeline {} (dynamic)", pipeline.name)
+    } else {
+        format!("pipeline {}", pipeline.name)
+    };
     let _ = writeln!(out, "{pad}subgraph {prefix}[{}]", quote(&title));
     let _ = writeln!(out, "{pad}  direction TB");
     if !pipeline.params.is_empty() {
         let lines: Vec<String> = pipeline.params.iter().map(parameter_line).collect();
-        let _ = writeln!(out, "{pad}  {prefix}_params[/{}/]", quote(&format!("parameters\n{}", lines.join("\n"))));
+        let _ = writeln!(
+            out,
+            "{pad}  {prefix}_params[/{}/]",
+            quote(&format!("parameters\n{}", lines.join("\n")))
+        );
     }
     for index in pipeline.step_indices() {
         let step = &pipeline.graph[index];
@@ -53,11 +61,17 @@ fn subgraph(out: &mut String, pipeline: &Pipeline, prefix: &str, depth: usize) {
         for (r, region) in regions.into_iter().enumerate() {
             let region_prefix = format!("{id}_r{r}");
             subgraph(out, region, &region_prefix, depth + 1);
-            let _ = writeln!(out, "{pad}  {id} -.->|{}| {region_prefix}", quote("for each"));
+            let _ = writeln!(
+                out,
+                "{pad}  {id} -.->|{}| {region_prefix}",
+                quote("for each")
+            );
         }
     }
     for edge in pipeline.graph.edge_indices() {
-        let Some((a, b)) = pipeline.graph.edge_endpoints(edge) else { continue };
+        let Some((a, b)) = pipeline.graph.edge_endpoints(edge) else {
+            continue;
+        };
         let kind = &pipeline.graph[edge].kind;
         let condition = match kind {
             EdgeKind::Branch { label } => branch_condition(&pipeline.graph[a], label),
@@ -113,6 +127,9 @@ fn quote(s: &str) -> String {
 mod tests {
     #[test]
     fn quoting_neutralises_hostile_text() {
-        assert_eq!(super::quote("a\"]|#<x>`\n"), "\"a#quot;#93;#124;#35;#lt;x#gt;#96;<br/>\"");
+        assert_eq!(
+            super::quote("a\"]|#<x>`\n"),
+            "\"a#quot;#93;#124;#35;#lt;x#gt;#96;<br/>\""
+        );
     }
 }

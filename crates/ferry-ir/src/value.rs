@@ -1,7 +1,8 @@
 use serde::{Deserialize, Serialize};
 
 /// A literal as written in the source. Numbers keep their exact text; objects keep
-/// their key order, so printing is deterministic and faithful.
+/// their key order, so printing is deterministic and faithful. Templates (requests,
+/// payloads) may refer to the step's inputs with [`Value::Input`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]
 pub enum Value {
@@ -11,6 +12,9 @@ pub enum Value {
     String(String),
     Array(Vec<Value>),
     Object(Vec<(String, Value)>),
+    /// In a request or payload template: the value of the step input with this name
+    /// (e.g. an ASL `"Field.$": "$.path"` after lowering).
+    Input(String),
 }
 
 impl Value {

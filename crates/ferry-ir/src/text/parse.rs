@@ -803,6 +803,10 @@ fn value(i: &str, depth: usize) -> PResult<'_, Value> {
         let (rest, s) = string(i)?;
         return Ok((rest, Value::String(s)));
     }
+    if let Some(rest) = i.strip_prefix('$') {
+        let (rest, input) = name(rest)?;
+        return Ok((rest, Value::Input(input)));
+    }
     if i.starts_with('[') {
         let (rest, items) = list(i, |x| value(x, depth))?;
         return Ok((rest, Value::Array(items)));

@@ -69,6 +69,7 @@ pub fn value(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.clone(),
         Value::String(s) => quote(s),
+        Value::Input(input) => format!("${}", name(input)),
         Value::Array(items) => format!(
             "[{}]",
             items.iter().map(value).collect::<Vec<_>>().join(", ")
@@ -505,7 +506,11 @@ pub fn print_binding_short(b: &Binding) -> String {
     match b {
         Binding::Literal(v) => value(v),
         Binding::Parameter(p) => p.clone(),
-        Binding::StepOutput { step, port, projection: p } => format!("{step}.{port}{}", projection(p)),
+        Binding::StepOutput {
+            step,
+            port,
+            projection: p,
+        } => format!("{step}.{port}{}", projection(p)),
         Binding::Unresolved(ph) => ph.text.clone(),
     }
 }
