@@ -2,14 +2,14 @@
 //! under `catch_unwind`, so a bug on one input becomes an F0005 diagnostic and the
 //! batch goes on.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use ferry_diagnostics::{Diagnostic, FileId, SourceMap};
 use ferry_ir::Workflow;
 use ferry_passes::PassManager;
 
 use crate::frontends::{self, FrontendOptions};
-use crate::inputs::{display, Unit};
+use crate::inputs::{Unit, display};
 
 /// Everything known about one unit after the middle end.
 #[derive(Debug)]
@@ -47,13 +47,25 @@ pub fn compile_unit(unit: Unit, options: &DriveOptions) -> Compiled {
         match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => files.push(sources.add(display(path), text)),
-                Err(_) => diagnostics.push(Diagnostic::error("F0003", format!("`{}` is not valid UTF-8", display(path)))),
+                Err(_) => diagnostics.push(Diagnostic::error(
+                    "F0003",
+                    format!("`{}` is not valid UTF-8", display(path)),
+                )),
             },
-            Err(e) => diagnostics.push(Diagnostic::error("F0001", format!("cannot read `{}`: {e}", display(path)))),
+            Err(e) => diagnostics.push(Diagnostic::error(
+                "F0001",
+                format!("cannot read `{}`: {e}", display(path)),
+            )),
         }
     }
     if files.is_empty() {
-        return Compiled { unit, sources, workflow: None, diagnostics, fatal: true };
+        return Compiled {
+            unit,
+            sources,
+            workflow: None,
+            diagnostics,
+            fatal: true,
+        };
     }
     let lowered = catch_unwind(AssertUnwindSafe(|| {
         frontends::lower(unit.frontend, &sources, &files, &options.frontend)
@@ -62,52 +74,102 @@ pub fn compile_unit(unit: Unit, options: &DriveOptions) -> Compiled {
         Ok(l) => l,
         Err(payload) => {
             diagnostics.push(internal_error(&unit, "lowering", payload));
-            return Compiled { unit, sources, workflow: None, diagnostics, fatal: true };
+            return Compiled {
+                unit,
+                sources,
+                workflow: None,
+                diagnostics,
+                fatal: true,
+            };
         }
     };
     diagnostics.extend(lowered.diagnostics);
     let Some(mut workflow) = lowered.workflow else {
-        return Compiled { unit, sources, workflow: None, diagnostics, fatal: true };
+        return Compiled {
+            unit,
+            sources,
+            workflow: None,
+            diagnostics,
+            fatal: true,
+        };
     };
     let manager = pass_manager(unit.frontend, options.verify_each);
-    let run = catch_unwind(AssertUnwindSafe(|| manager.run(&mut workflow, &sources, options.stop_after.as_deref())));
+    let run = catch_unwind(AssertUnwindSafe(|| {
+        manager.run(&mut workflow, &sources, options.stop_after.as_deref())
+    }));
     match run {
         Ok(Ok(run)) => diagnostics.extend(run.diagnostics),
         Ok(Err(known)) => {
             diagnostics.push(
                 Diagnostic::error(
                     "F0602",
-                    format!("no pass is named `{}`", options.stop_after.as_deref().unwrap_or_default()),
+                    format!(
+                        "no pass is named `{}`",
+                        options.stop_after.as_deref().unwrap_or_default()
+                    ),
                 )
                 .with_help(format!("passes, in order: lower, {}", known.join(", "))),
             );
-            return Compiled { unit, sources, workflow: None, diagnostics, fatal: true };
+            return Compiled {
+                unit,
+                sources,
+                workflow: None,
+                diagnostics,
+                fatal: true,
+            };
         }
         Err(payload) => {
             diagnostics.push(internal_error(&unit, "passes", payload));
-            return Compiled { unit, sources, workflow: None, diagnostics, fatal: true };
+            return Compiled {
+                unit,
+                sources,
+                workflow: None,
+                diagnostics,
+                fatal: true,
+            };
         }
     }
     diagnostics.sort_by_key(Diagnostic::sort_key);
-    Compiled { unit, sources, workflow: Some(workflow), diagnostics, fatal: false }
+    Compiled {
+        unit,
+        sources,
+        workflow: Some(workflow),
+        diagnostics,
+        fatal: false,
+    }
 }
 
-pub(crate) fn internal_error(unit: &Unit, phase: &str, payload: Box<dyn std::any::Any + Send>) -> Diagnostic {
+pub(crate) fn internal_error(
+    unit: &Unit,
+    phase: &str,
+    payload: Box<dyn std::any::Any + Send>,
+) -> Diagnostic {
     let reason = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into());
-    Diagnostic::error("F0005", format!("internal error while {phase} `{}`: {reason}", unit.label))
-        .with_help("this is a bug in ferry; the rest of the batch was compiled")
+    Diagnostic::error(
+        "F0005",
+        format!("internal error while {phase} `{}`: {reason}", unit.label),
+    )
+    .with_help("this is a bug in ferry; the rest of the batch was compiled")
 }
 
 /// Compile many units on `jobs` threads; results come back in input order, so output
 /// never depends on the thread count.
 pub fn compile_all(units: Vec<Unit>, options: &DriveOptions, jobs: Option<usize>) -> Vec<Compiled> {
     use rayon::prelude::*;
-    let work = || units.into_par_iter().map(|u| compile_unit(u, options)).collect::<Vec<_>>();
-    match rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build() {
+    let work = || {
+        units
+            .into_par_iter()
+            .map(|u| compile_unit(u, options))
+            .collect::<Vec<_>>()
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+    {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     }

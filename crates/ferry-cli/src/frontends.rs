@@ -38,7 +38,12 @@ fn looks_like_asl(text: &str) -> bool {
 }
 
 /// Lower one unit with its front end.
-pub fn lower(frontend: Frontend, sources: &SourceMap, files: &[FileId], options: &FrontendOptions) -> Lowered {
+pub fn lower(
+    frontend: Frontend,
+    sources: &SourceMap,
+    files: &[FileId],
+    options: &FrontendOptions,
+) -> Lowered {
     let _ = options;
     match frontend {
         Frontend::Ir => lower_ir(sources, files),
@@ -53,11 +58,21 @@ pub fn lower(frontend: Frontend, sources: &SourceMap, files: &[FileId], options:
 }
 
 fn lower_ir(sources: &SourceMap, files: &[FileId]) -> Lowered {
-    let Some(&file) = files.first() else { return Lowered::default() };
-    let Some(source) = sources.get(file) else { return Lowered::default() };
+    let Some(&file) = files.first() else {
+        return Lowered::default();
+    };
+    let Some(source) = sources.get(file) else {
+        return Lowered::default();
+    };
     match ferry_ir::text::parse(&source.text, file) {
-        Ok(workflow) => Lowered { workflow: Some(workflow), diagnostics: Vec::new() },
-        Err(diagnostics) => Lowered { workflow: None, diagnostics },
+        Ok(workflow) => Lowered {
+            workflow: Some(workflow),
+            diagnostics: Vec::new(),
+        },
+        Err(diagnostics) => Lowered {
+            workflow: None,
+            diagnostics,
+        },
     }
 }
 
@@ -75,4 +90,6 @@ pub fn code_registry() -> CodeRegistry {
         .with(ferry_diagnostics::CODES)
         .with(ferry_ir::verify::CODES)
         .with(ferry_passes::CODES)
+        .with(ferry_ir::text::CODES)
+        .with(ferry_zenml::CODES)
 }

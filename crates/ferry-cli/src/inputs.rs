@@ -21,7 +21,6 @@ pub struct Unit {
 /// A path that could not become a unit, with the reason.
 #[derive(Debug)]
 pub struct Rejected {
-    pub path: PathBuf,
     pub diagnostic: Diagnostic,
 }
 
@@ -35,34 +34,50 @@ pub fn collect(paths: &[PathBuf], forced: Option<Frontend>) -> (Vec<Unit>, Vec<R
             collect_dir(root, forced, &mut units, &mut rejected);
         } else {
             match classify(root, forced) {
-                Ok(frontend) => units.push(Unit { label: display(root), frontend, files: vec![root.clone()] }),
-                Err(d) => rejected.push(Rejected { path: root.clone(), diagnostic: d }),
+                Ok(frontend) => units.push(Unit {
+                    label: display(root),
+                    frontend,
+                    files: vec![root.clone()],
+                }),
+                Err(d) => rejected.push(Rejected { diagnostic: d }),
             }
         }
     }
     (units, rejected)
 }
 
-fn collect_dir(root: &Path, forced: Option<Frontend>, units: &mut Vec<Unit>, rejected: &mut Vec<Rejected>) {
+fn collect_dir(
+    root: &Path,
+    forced: Option<Frontend>,
+    units: &mut Vec<Unit>,
+    rejected: &mut Vec<Rejected>,
+) {
     let mut dagster_locations: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    let walker = walkdir::WalkDir::new(root).sort_by_file_name().follow_links(false);
+    let walker = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .follow_links(false);
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
                 rejected.push(Rejected {
-                    path: path.clone(),
-                    diagnostic: Diagnostic::error("F0001", format!("cannot read `{}`: {err}", display(&path))),
+                    diagnostic: Diagnostic::error(
+                        "F0001",
+                        format!("cannot read `{}`: {err}", display(&path)),
+                    ),
                 });
                 continue;
             }
         };
         let path = entry.path();
-        let hidden = path
-            .strip_prefix(root)
-            .ok()
-            .is_some_and(|rel| rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')));
+        let hidden = path.strip_prefix(root).ok().is_some_and(|rel| {
+            rel.components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        });
         if !entry.file_type().is_file() || hidden || is_snapshot_dir(path) {
             continue;
         }
@@ -72,16 +87,27 @@ fn collect_dir(root: &Path, forced: Option<Frontend>, units: &mut Vec<Unit>, rej
         }
         match classify(path, forced) {
             Ok(Frontend::Dagster) => {
-                dagster_locations.entry(location_root(path, root)).or_default().push(path.to_path_buf());
+                dagster_locations
+                    .entry(location_root(path, root))
+                    .or_default()
+                    .push(path.to_path_buf());
             }
-            Ok(frontend) => units.push(Unit { label: display(path), frontend, files: vec![path.to_path_buf()] }),
+            Ok(frontend) => units.push(Unit {
+                label: display(path),
+                frontend,
+                files: vec![path.to_path_buf()],
+            }),
             // Inside folders only recognised inputs count: a README.json or a helper
             // module is not an error.
             Err(_) => {}
         }
     }
     for (location, files) in dagster_locations {
-        units.push(Unit { label: display(&location), frontend: Frontend::Dagster, files });
+        units.push(Unit {
+            label: display(&location),
+            frontend: Frontend::Dagster,
+            files,
+        });
     }
 }
 
@@ -111,8 +137,14 @@ fn classify(path: &Path, forced: Option<Frontend>) -> Result<Frontend, Diagnosti
     }
     let text = String::from_utf8_lossy(&text);
     frontends::detect(path, &text).ok_or_else(|| {
-        Diagnostic::error("F0002", format!("`{}` is not a workflow definition ferry recognises", display(path)))
-            .with_help("use --frontend asl|sagemaker|dagster|ir to force a front end")
+        Diagnostic::error(
+            "F0002",
+            format!(
+                "`{}` is not a workflow definition ferry recognises",
+                display(path)
+            ),
+        )
+        .with_help("use --frontend asl|sagemaker|dagster|ir to force a front end")
     })
 }
 

@@ -31,7 +31,11 @@ where
         Err(err) => {
             let is_usage_error = err.use_stderr();
             let _ = err.print();
-            return if is_usage_error { ExitCode::Usage as i32 } else { ExitCode::Ok as i32 };
+            return if is_usage_error {
+                ExitCode::Usage as i32
+            } else {
+                ExitCode::Ok as i32
+            };
         }
     };
     commands::dispatch(cli) as i32

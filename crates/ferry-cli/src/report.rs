@@ -3,10 +3,10 @@
 
 use std::io::IsTerminal;
 
-use ferry_diagnostics::{render_human, render_json, ColorChoice, Diagnostic, Severity, SourceMap};
+use ferry_diagnostics::{ColorChoice, Diagnostic, Severity, SourceMap, render_human, render_json};
 
-use crate::args::{ColorArg, CommonArgs, DenyLevel, MessageFormat};
 use crate::ExitCode;
+use crate::args::{ColorArg, CommonArgs, DenyLevel, MessageFormat};
 
 pub fn color(arg: ColorArg) -> ColorChoice {
     match arg {
@@ -25,7 +25,12 @@ fn denied(severity: Severity, deny: DenyLevel) -> bool {
 }
 
 /// Print one unit's diagnostics; returns the exit code they imply on their own.
-pub fn print(args: &CommonArgs, sources: &SourceMap, diagnostics: &[Diagnostic], fatal: bool) -> ExitCode {
+pub fn print(
+    args: &CommonArgs,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    fatal: bool,
+) -> ExitCode {
     let shown: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| !args.quiet || d.severity == Severity::Error)
@@ -33,7 +38,12 @@ pub fn print(args: &CommonArgs, sources: &SourceMap, diagnostics: &[Diagnostic],
         .collect();
     if !shown.is_empty() {
         let text = match args.message_format {
-            MessageFormat::Human => render_human(sources, &shown, color(args.color), std::io::stderr().is_terminal()),
+            MessageFormat::Human => render_human(
+                sources,
+                &shown,
+                color(args.color),
+                std::io::stderr().is_terminal(),
+            ),
             MessageFormat::Json => render_json(sources, &shown) + "\n",
         };
         eprint!("{text}");

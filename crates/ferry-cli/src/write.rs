@@ -21,7 +21,9 @@ pub enum WriteError {
 impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            WriteError::UnsafePath(p) => write!(f, "refusing to write `{p}`: path leaves the output folder"),
+            WriteError::UnsafePath(p) => {
+                write!(f, "refusing to write `{p}`: path leaves the output folder")
+            }
             WriteError::NotOurs(p) => write!(
                 f,
                 "refusing to overwrite `{}`: ferry did not write it, or it changed since (use --force)",
@@ -49,7 +51,11 @@ fn safe_relative(rel: &str) -> Result<PathBuf, WriteError> {
         && !rel.contains('\\')
         && !rel.contains('\0')
         && path.components().all(|c| matches!(c, Component::Normal(_)));
-    if plain { Ok(path.to_path_buf()) } else { Err(WriteError::UnsafePath(rel.to_string())) }
+    if plain {
+        Ok(path.to_path_buf())
+    } else {
+        Err(WriteError::UnsafePath(rel.to_string()))
+    }
 }
 
 fn read_manifest(dir: &Path) -> BTreeMap<String, String> {
@@ -66,7 +72,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io)?;
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.ferry-tmp"));
     let mut file = std::fs::File::create(&tmp).map_err(io)?;
     file.write_all(bytes).map_err(io)?;
@@ -77,7 +86,11 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 
 /// Write `files` (relative path → content) under `dir`. Checks every file before
 /// writing any, so a refused project is left untouched.
-pub fn write_project(dir: &Path, files: &BTreeMap<String, String>, force: bool) -> Result<(), Vec<WriteError>> {
+pub fn write_project(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    force: bool,
+) -> Result<(), Vec<WriteError>> {
     let previous = read_manifest(dir);
     let mut errors = Vec::new();
     let mut plan = Vec::new();
@@ -91,7 +104,9 @@ pub fn write_project(dir: &Path, files: &BTreeMap<String, String>, force: bool) 
         };
         let target = dir.join(&relative);
         if !force && let Ok(existing) = std::fs::read(&target) {
-            let ours = previous.get(rel).is_some_and(|h| *h == fingerprint(&existing));
+            let ours = previous
+                .get(rel)
+                .is_some_and(|h| *h == fingerprint(&existing));
             if !ours && existing != content.as_bytes() {
                 errors.push(WriteError::NotOurs(target.clone()));
                 continue;
@@ -129,7 +144,10 @@ mod tests {
     use super::*;
 
     fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
@@ -146,8 +164,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("run.py"), "mine").unwrap();
         let project = files(&[("run.py", "generated"), ("steps/a.py", "a")]);
-        assert!(matches!(write_project(dir.path(), &project, false).unwrap_err()[0], WriteError::NotOurs(_)));
-        assert!(!dir.path().join("steps/a.py").exists(), "nothing written when refused");
+        assert!(matches!(
+            write_project(dir.path(), &project, false).unwrap_err()[0],
+            WriteError::NotOurs(_)
+        ));
+        assert!(
+            !dir.path().join("steps/a.py").exists(),
+            "nothing written when refused"
+        );
         write_project(dir.path(), &project, true).unwrap();
         // Rewriting our own unchanged output is fine.
         write_project(dir.path(), &project, false).unwrap();

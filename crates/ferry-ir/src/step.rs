@@ -219,6 +219,8 @@ pub enum StepKind {
     /// A Python body carried over from the source (SageMaker @step, Dagster asset/op).
     Python {
         function: String,
+        /// Module-level import statements the body needs.
+        imports: Vec<String>,
         body: String,
         body_span: Span,
     },

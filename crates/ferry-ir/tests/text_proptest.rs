@@ -146,11 +146,14 @@ fn leaf_kind() -> impl Strategy<Value = StepKind> {
                 code
             }),
         (text(), value()).prop_map(|(job, config)| StepKind::Job { job, config }),
-        (text(), text(), span()).prop_map(|(function, body, body_span)| StepKind::Python {
-            function,
-            body,
-            body_span
-        }),
+        (text(), prop::collection::vec(text(), 0..3), text(), span()).prop_map(
+            |(function, imports, body, body_span)| StepKind::Python {
+                function,
+                imports,
+                body,
+                body_span
+            }
+        ),
         (text(), text(), pattern(), value()).prop_map(|(service, action, pattern, request)| {
             StepKind::ServiceCall {
                 service,

@@ -5,8 +5,8 @@ use ferry_ir::naming::Namer;
 use ferry_zenml::{EmitOptions, Target};
 
 use crate::args::{CompileArgs, TargetArg};
-use crate::driver::{compile_all, Compiled};
-use crate::{report, write, ExitCode};
+use crate::driver::{Compiled, compile_all};
+use crate::{ExitCode, report, write};
 
 pub fn run(args: &CompileArgs) -> ExitCode {
     let options = match super::drive_options(&args.common, None) {
@@ -25,17 +25,31 @@ pub fn run(args: &CompileArgs) -> ExitCode {
         if let Some(workflow) = &unit.workflow
             && !unit.diagnostics.iter().any(Diagnostic::is_error)
         {
-            let emitted = ferry_zenml::emit(workflow, &unit.sources, &EmitOptions { target, ..EmitOptions::default() });
+            let emitted = ferry_zenml::emit(
+                workflow,
+                &unit.sources,
+                &EmitOptions {
+                    target,
+                    ..EmitOptions::default()
+                },
+            );
             unit.diagnostics.extend(emitted.diagnostics);
             let dir = args.out.join(&folder);
             match write::write_project(&dir, &emitted.files, args.force) {
                 Ok(()) => written += 1,
                 Err(errors) => unit.diagnostics.extend(
-                    errors.into_iter().map(|e| Diagnostic::error("F0004", e.to_string())),
+                    errors
+                        .into_iter()
+                        .map(|e| Diagnostic::error("F0004", e.to_string())),
                 ),
             }
         }
-        code = code.max(report::print(&args.common, &unit.sources, &unit.diagnostics, unit.fatal));
+        code = code.max(report::print(
+            &args.common,
+            &unit.sources,
+            &unit.diagnostics,
+            unit.fatal,
+        ));
         if !args.common.quiet {
             eprintln!("{}", report::summary(&unit.unit.label, &unit.diagnostics));
         }
@@ -60,7 +74,14 @@ fn output_folders(compiled: &[Compiled]) -> Vec<PathBuf> {
                 .filter(|_| c.unit.files.len() == 1)
                 .and_then(|p| p.file_stem())
                 .map(|s| s.to_string_lossy().trim_end_matches(".asl").to_string())
-                .unwrap_or_else(|| c.unit.label.rsplit('/').next().unwrap_or("workflow").to_string());
+                .unwrap_or_else(|| {
+                    c.unit
+                        .label
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("workflow")
+                        .to_string()
+                });
             let name = namer.fresh(&stem);
             PathBuf::from(name)
         })

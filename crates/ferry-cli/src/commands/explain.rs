@@ -1,6 +1,6 @@
+use crate::ExitCode;
 use crate::args::ExplainArgs;
 use crate::frontends::code_registry;
-use crate::ExitCode;
 
 pub fn run(args: &ExplainArgs) -> ExitCode {
     let registry = code_registry();

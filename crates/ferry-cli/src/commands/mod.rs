@@ -10,7 +10,7 @@ use crate::args::{Cli, Command, CommonArgs, FrontendArg};
 use crate::driver::{Compiled, DriveOptions};
 use crate::frontends::FrontendOptions;
 use crate::inputs::{self, Unit};
-use crate::{report, ExitCode};
+use crate::{ExitCode, report};
 
 pub fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
@@ -47,7 +47,12 @@ fn units(args: &CommonArgs) -> (Vec<Unit>, ExitCode) {
     let (units, rejected) = inputs::collect(&args.inputs, frontend(args.frontend));
     let mut code = ExitCode::Ok;
     for r in &rejected {
-        report::print(args, &ferry_diagnostics::SourceMap::new(), std::slice::from_ref(&r.diagnostic), true);
+        report::print(
+            args,
+            &ferry_diagnostics::SourceMap::new(),
+            std::slice::from_ref(&r.diagnostic),
+            true,
+        );
         code = ExitCode::Usage;
     }
     if units.is_empty() && rejected.is_empty() {
@@ -62,7 +67,11 @@ fn drive_options(args: &CommonArgs, stop_after: Option<String>) -> Result<DriveO
         eprintln!("error: {e}");
         ExitCode::Usage
     })?;
-    Ok(DriveOptions { frontend: FrontendOptions { substitutions }, stop_after, verify_each: false })
+    Ok(DriveOptions {
+        frontend: FrontendOptions { substitutions },
+        stop_after,
+        verify_each: false,
+    })
 }
 
 /// For commands that print one unit's IR or graph: exactly one unit is required.
@@ -73,11 +82,19 @@ fn single(args: &CommonArgs, stop_after: Option<String>) -> Result<Compiled, Exi
         return Err(code);
     }
     if units.len() != 1 {
-        eprintln!("error: this command takes exactly one workflow; {} were found", units.len());
+        eprintln!(
+            "error: this command takes exactly one workflow; {} were found",
+            units.len()
+        );
         return Err(ExitCode::Usage);
     }
     let compiled = crate::driver::compile_unit(units.remove(0), &options);
-    let code = report::print(args, &compiled.sources, &compiled.diagnostics, compiled.fatal);
+    let code = report::print(
+        args,
+        &compiled.sources,
+        &compiled.diagnostics,
+        compiled.fatal,
+    );
     if compiled.workflow.is_none() {
         return Err(code.max(ExitCode::Usage));
     }

@@ -513,12 +513,15 @@ fn step_kind(i: &str, depth: usize) -> PResult<'_, StepKind> {
         "python" => {
             let (i, function) = string(i)?;
             let (i, body_span) = span(i)?;
+            let (i, _) = kw("imports")(i)?;
+            let (i, imports) = list(i, string)?;
             let (i, _) = kw("body")(i)?;
             let (i, body) = string(i)?;
             Ok((
                 i,
                 StepKind::Python {
                     function,
+                    imports,
                     body,
                     body_span,
                 },

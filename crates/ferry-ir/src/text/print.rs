@@ -332,12 +332,14 @@ impl Printer {
             }
             StepKind::Python {
                 function,
+                imports,
                 body,
                 body_span,
             } => self.line(&format!(
-                "{head} {} {} body {}",
+                "{head} {} {} imports {} body {}",
                 quote(function),
                 span(*body_span),
+                strings(imports),
                 quote(body)
             )),
             StepKind::ServiceCall {

@@ -1,0 +1,35 @@
+//! Python types for IR port and parameter types.
+
+use ferry_ir::{ParamType, PortType, Value};
+
+pub fn port(ty: PortType) -> &'static str {
+    match ty {
+        PortType::Metrics => "dict[str, Any]",
+        PortType::Json => "Any",
+        PortType::Uri => "str",
+        PortType::Dataset | PortType::Model | PortType::Scalar | PortType::Unknown => "Any",
+    }
+}
+
+pub fn param(ty: ParamType) -> &'static str {
+    match ty {
+        ParamType::String => "str",
+        ParamType::Integer => "int",
+        ParamType::Float => "float",
+        ParamType::Boolean => "bool",
+        ParamType::Json => "dict[str, Any]",
+    }
+}
+
+/// The Python type of a literal default.
+pub fn literal(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.contains(['.', 'e', 'E']) => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list[Any]",
+        Value::Object(_) => "dict[str, Any]",
+        Value::Null | Value::Input(_) => "Any",
+    }
+}
