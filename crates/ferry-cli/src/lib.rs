@@ -16,6 +16,7 @@ mod report;
 pub mod write;
 
 pub use exit::ExitCode;
+pub use ferry_zenml::Target;
 
 use clap::Parser;
 

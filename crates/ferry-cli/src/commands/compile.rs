@@ -2,10 +2,10 @@ use std::path::PathBuf;
 
 use ferry_diagnostics::Diagnostic;
 use ferry_ir::naming::Namer;
-use ferry_zenml::{EmitOptions, Target};
+use ferry_zenml::Target;
 
 use crate::args::{CompileArgs, TargetArg};
-use crate::driver::{Compiled, compile_all};
+use crate::driver::{Compiled, compile_all, emit_project};
 use crate::{ExitCode, report, write};
 
 pub fn run(args: &CompileArgs) -> ExitCode {
@@ -22,20 +22,9 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let folders = output_folders(&compiled);
     let mut written = 0usize;
     for (mut unit, folder) in compiled.into_iter().zip(folders) {
-        if let Some(workflow) = &unit.workflow
-            && !unit.diagnostics.iter().any(Diagnostic::is_error)
-        {
-            let emitted = ferry_zenml::emit(
-                workflow,
-                &unit.sources,
-                &EmitOptions {
-                    target,
-                    ..EmitOptions::default()
-                },
-            );
-            unit.diagnostics.extend(emitted.diagnostics);
+        if let Some(files) = emit_project(&mut unit, target) {
             let dir = args.out.join(&folder);
-            match write::write_project(&dir, &emitted.files, args.force) {
+            match write::write_project(&dir, &files, args.force) {
                 Ok(()) => written += 1,
                 Err(errors) => unit.diagnostics.extend(
                     errors
