@@ -1,0 +1,58 @@
+//! Shared Python front-end support: everything the SageMaker and Dagster front ends need
+//! to read Python source statically. It must never execute Python, never know a
+//! workflow framework (no SageMaker or Dagster names here) and never build IR steps.
+//!
+//! API overview:
+//! - [`parse`] → [`ParsedModule`] (owned ruff AST + file id + text) and F0401
+//!   diagnostics for syntax errors; the recovered partial tree is still returned.
+//! - [`span_of`] turns any ruff node range into a [`ferry_diagnostics::Span`];
+//!   [`ParsedModule::text_of`] gives the source text of a node.
+//! - [`Scope`] is a symbol table of one statement list (module or function body):
+//!   assignments, function defs (with decorators), class defs and imports with aliases.
+//!   [`Scope::qualified_name`] resolves a name or attribute chain (`dg.asset`) to the
+//!   fully-qualified name it refers to through the imports.
+//! - [`Project`] holds several modules by dotted name and follows `from pkg.mod import f`
+//!   across them ([`Project::lookup`]).
+//! - [`fold`] folds constant expressions (literals, f-strings with constant parts,
+//!   concatenation, names bound to constants, lists/dicts/tuples) into
+//!   [`ferry_ir::Value`], depth-bounded.
+//! - [`CallInfo::of`] extracts a call's positional and keyword arguments with spans and
+//!   its callee's qualified name.
+//! - [`FunctionInfo::of`] gives a function's parameters, decorators and dedented body
+//!   text with its span, for carrying bodies over.
+
+mod call;
+mod fold;
+mod function;
+mod parse;
+mod project;
+mod scope;
+
+pub use call::{CallInfo, KeywordArg};
+pub use fold::{FoldError, MAX_FOLD_DEPTH, fold, fold_with};
+pub use function::{FunctionInfo, ParamInfo, dedent};
+pub use parse::{ParsedModule, parse, span_of};
+pub use project::{Project, module_name_for_path};
+pub use ruff_python_ast as ast;
+pub use ruff_text_size::{Ranged, TextRange};
+pub use scope::{Scope, Symbol, SymbolKind};
+
+use ferry_diagnostics::CodeInfo;
+
+pub static CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: "F0401",
+        title: "Python syntax error",
+        explanation: "The Python file does not parse. ferry reports every syntax error the parser \
+recovered from and still reads the rest of the file, so later findings may be caused by the \
+broken part. Fix the syntax first.",
+    },
+    CodeInfo {
+        code: "F0402",
+        title: "Python expression nests too deeply",
+        explanation: "ferry folds constant expressions (literals, lists, dicts, concatenations, \
+names bound to constants) at most 64 levels deep, and follows a name bound to another name at \
+most as far. Deeper or self-referencing expressions are not folded; the value is treated as \
+unknown and reported where it matters.",
+    },
+];

@@ -1,0 +1,73 @@
+use ferry_diagnostics::{Diagnostic, FileId, SourceMap, Span};
+use ruff_python_ast::{ModModule, PySourceType, Stmt};
+use ruff_text_size::Ranged;
+
+/// One parsed Python file: its (possibly partial) syntax tree, file id and text.
+#[derive(Debug, Clone)]
+pub struct ParsedModule {
+    pub file: FileId,
+    pub text: String,
+    pub module: ModModule,
+}
+
+impl ParsedModule {
+    pub fn body(&self) -> &[Stmt] {
+        &self.module.body
+    }
+
+    pub fn span(&self, node: &impl Ranged) -> Span {
+        span_of(self.file, node)
+    }
+
+    /// The exact source text of a node.
+    pub fn text_of(&self, node: &impl Ranged) -> &str {
+        let range = node.range();
+        self.text
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("")
+    }
+}
+
+/// The byte span of any ruff node in `file`.
+pub fn span_of(file: FileId, node: &impl Ranged) -> Span {
+    let range = node.range();
+    Span::new(file, range.start().to_usize(), range.end().to_usize())
+}
+
+/// Parse `file` of `sources`. Syntax errors become F0401 diagnostics; the parser's
+/// recovered tree is returned anyway so callers still see the well-formed parts.
+/// `None` only when `file` is not in `sources`.
+pub fn parse(sources: &SourceMap, file: FileId) -> Option<(ParsedModule, Vec<Diagnostic>)> {
+    let source = sources.get(file)?;
+    let parsed = ruff_python_parser::parse_unchecked_source(&source.text, PySourceType::Python);
+    let diagnostics = parsed
+        .errors()
+        .iter()
+        .map(|error| {
+            Diagnostic::error("F0401", format!("Python syntax error: {}", error.error))
+                .with_primary(span_of(file, &error.location), "here")
+        })
+        .collect();
+    let module = ParsedModule {
+        file,
+        text: source.text.clone(),
+        module: parsed.into_syntax(),
+    };
+    Some((module, diagnostics))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_are_reported_and_partial_tree_kept() {
+        let mut sources = SourceMap::new();
+        let file = sources.add("bad.py", "x = 1\ny = (\nz = 3\n");
+        let (module, diagnostics) = parse(&sources, file).unwrap();
+        assert!(!diagnostics.is_empty());
+        assert!(diagnostics.iter().all(|d| d.code == "F0401"));
+        assert!(!module.body().is_empty());
+        assert_eq!(module.text_of(&module.body()[0]), "x = 1");
+    }
+}
