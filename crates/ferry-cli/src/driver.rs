@@ -176,24 +176,45 @@ pub fn compile_all(units: Vec<Unit>, options: &DriveOptions, jobs: Option<usize>
 }
 
 /// Compile one file (detecting its front end unless `forced`), as `ferry check` would.
-pub fn compile_file(path: &std::path::Path, forced: Option<ferry_ir::Frontend>, options: &DriveOptions) -> Compiled {
+pub fn compile_file(
+    path: &std::path::Path,
+    forced: Option<ferry_ir::Frontend>,
+    options: &DriveOptions,
+) -> Compiled {
     let (mut units, rejected) = crate::inputs::collect(&[path.to_path_buf()], forced);
     if units.is_empty() {
-        let unit = Unit { label: display(path), frontend: forced.unwrap_or(ferry_ir::Frontend::Ir), files: vec![path.to_path_buf()] };
+        let unit = Unit {
+            label: display(path),
+            frontend: forced.unwrap_or(ferry_ir::Frontend::Ir),
+            files: vec![path.to_path_buf()],
+        };
         let diagnostics = rejected.into_iter().map(|r| r.diagnostic).collect();
-        return Compiled { unit, sources: SourceMap::new(), workflow: None, diagnostics, fatal: true };
+        return Compiled {
+            unit,
+            sources: SourceMap::new(),
+            workflow: None,
+            diagnostics,
+            fatal: true,
+        };
     }
     compile_unit(units.remove(0), options)
 }
 
 /// Generate the ZenML project of a compiled unit (when it has a workflow and no
 /// errors), adding the back end's diagnostics to the unit's.
-pub fn emit_project(compiled: &mut Compiled, target: ferry_zenml::Target) -> Option<std::collections::BTreeMap<String, String>> {
+pub fn emit_project(
+    compiled: &mut Compiled,
+    target: ferry_zenml::Target,
+) -> Option<std::collections::BTreeMap<String, String>> {
     let workflow = compiled.workflow.as_ref()?;
     if compiled.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }
-    let emitted = ferry_zenml::emit(workflow, &compiled.sources, &ferry_zenml::EmitOptions { target });
+    let emitted = ferry_zenml::emit(
+        workflow,
+        &compiled.sources,
+        &ferry_zenml::EmitOptions { target },
+    );
     compiled.diagnostics.extend(emitted.diagnostics);
     Some(emitted.files)
 }

@@ -19,7 +19,7 @@ pub struct FrontendOptions {
 pub fn detect(path: &Path, text: &str) -> Option<Frontend> {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "ferry" => Some(Frontend::Ir),
-        "json" | "yaml" | "yml" => looks_like_asl(text).then_some(Frontend::Asl),
+        "json" | "yaml" | "yml" => ferry_asl::looks_like_asl(text).then_some(Frontend::Asl),
         "py" => {
             if text.contains("dagster") {
                 Some(Frontend::Dagster)
@@ -33,10 +33,6 @@ pub fn detect(path: &Path, text: &str) -> Option<Frontend> {
     }
 }
 
-fn looks_like_asl(text: &str) -> bool {
-    text.contains("StartAt") && text.contains("States")
-}
-
 /// Lower one unit with its front end.
 pub fn lower(
     frontend: Frontend,
@@ -44,9 +40,18 @@ pub fn lower(
     files: &[FileId],
     options: &FrontendOptions,
 ) -> Lowered {
-    let _ = options;
     match frontend {
         Frontend::Ir => lower_ir(sources, files),
+        Frontend::Asl => match files.first() {
+            Some(&file) => ferry_asl::lower(
+                sources,
+                file,
+                &ferry_asl::Options {
+                    substitutions: options.substitutions.clone(),
+                },
+            ),
+            None => Lowered::default(),
+        },
         other => Lowered {
             workflow: None,
             diagnostics: vec![ferry_diagnostics::Diagnostic::error(
@@ -79,8 +84,8 @@ fn lower_ir(sources: &SourceMap, files: &[FileId]) -> Lowered {
 /// The front end's own passes, run before the common ones.
 pub fn passes(frontend: Frontend) -> Vec<Box<dyn Pass>> {
     match frontend {
-        Frontend::Ir => Vec::new(),
-        _ => Vec::new(),
+        Frontend::Asl => ferry_asl::passes(),
+        Frontend::Ir | Frontend::Sagemaker | Frontend::Dagster => Vec::new(),
     }
 }
 
@@ -92,4 +97,5 @@ pub fn code_registry() -> CodeRegistry {
         .with(ferry_passes::CODES)
         .with(ferry_ir::text::CODES)
         .with(ferry_zenml::CODES)
+        .with(ferry_asl::CODES)
 }

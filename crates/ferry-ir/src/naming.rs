@@ -10,19 +10,25 @@ use crate::verify::is_valid_identifier;
 /// `model_training`, `2nd step` → `n_2nd_step`, `class` → `class_`, `` → `unnamed`.
 pub fn to_identifier(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let mut prev_lower_or_digit = false;
-    for c in raw.chars() {
+    let chars: Vec<char> = raw.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && prev_lower_or_digit && !out.ends_with('_') {
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1).copied();
+            // A word starts at a capital after a lower-case letter or digit, and at the
+            // last capital of an acronym followed by lower case (`MLPipeline`).
+            let boundary = c.is_ascii_uppercase()
+                && prev.is_some_and(|p| {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+                });
+            if boundary && !out.ends_with('_') && !out.is_empty() {
                 out.push('_');
             }
             out.push(c.to_ascii_lowercase());
-            prev_lower_or_digit = c.is_ascii_lowercase() || c.is_ascii_digit();
-        } else {
-            if !out.ends_with('_') && !out.is_empty() {
-                out.push('_');
-            }
-            prev_lower_or_digit = false;
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
         }
     }
     let trimmed = out.trim_matches('_');
@@ -96,6 +102,9 @@ mod tests {
         assert_eq!(to_identifier("日本"), "unnamed");
         assert_eq!(to_identifier("__init__"), "init");
         assert_eq!(to_identifier("None"), "none");
+        assert_eq!(to_identifier("MLPipelineComplete"), "ml_pipeline_complete");
+        assert_eq!(to_identifier("S3Bucket"), "s3_bucket");
+        assert_eq!(to_identifier("getHTTPResponse2"), "get_http_response2");
     }
 
     #[test]

@@ -213,11 +213,8 @@ impl<'a, 'p> Body<'a, 'p> {
                     }
                 }
             }
-            StepKind::Succeed => {
-                if self.dynamic && indent > 1 {
-                    self.line(indent, "return");
-                }
-            }
+            // Reaching the end of the function is success.
+            StepKind::Succeed => {}
             StepKind::Map { items, region, .. } if self.dynamic => {
                 let items_expr = match items {
                     Binding::StepOutput {

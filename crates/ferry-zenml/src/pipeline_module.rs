@@ -14,7 +14,7 @@ use crate::types;
 
 /// The ASCII picture of a pipeline's edges, safe inside a docstring.
 pub fn ascii_dag(pipeline: &Pipeline) -> Vec<String> {
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
     for (from, to, edge) in pipeline.edges() {
         let arrow = match &edge.kind {
             EdgeKind::Order => "-->".to_string(),
@@ -24,7 +24,10 @@ pub fn ascii_dag(pipeline: &Pipeline) -> Vec<String> {
             }
             EdgeKind::Error(_) => "-(error)->".to_string(),
         };
-        lines.push(format!("[{}] {arrow} [{}]", from.name, to.name));
+        let line = format!("[{}] {arrow} [{}]", from.name, to.name);
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
     }
     let connected: std::collections::BTreeSet<&str> = pipeline
         .edges()

@@ -300,8 +300,11 @@ fn body(step: &Step, imports: &mut BTreeSet<&'static str>) -> Vec<String> {
             ) {
                 if let Some((waiter, key)) = sagemaker_waiter(service, action) {
                     lines.push(format!(
-                        "client.get_waiter({}).wait({key}=request[{}])",
-                        python::string(waiter),
+                        "waiter = client.get_waiter({})",
+                        python::string(waiter)
+                    ));
+                    lines.push(format!(
+                        "waiter.wait({key}=request[{}])",
                         python::string(key)
                     ));
                 }
@@ -400,10 +403,11 @@ fn raise_with(exception: &str, message: &str) -> Vec<String> {
         .collect()
 }
 
+/// `name = expr` as it will sit in a function body (indented by 4).
 fn render_assignment(name: &str, expr: &Expr) -> Vec<String> {
-    expr.render(0, &format!("{name} = "), "")
+    expr.render(4, &format!("{name} = "), "")
         .lines()
-        .map(str::to_string)
+        .map(|l| l[4..].to_string())
         .collect()
 }
 

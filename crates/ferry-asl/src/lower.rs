@@ -1,0 +1,1415 @@
+//! Lowering of a validated state machine to IR pipelines, with the data-flow analysis
+//! done on the way: each state's input document is the merge of what its predecessors
+//! output, so every path a state reads resolves to the earlier state that wrote it.
+//!
+//! The analysis runs during lowering rather than as a separate pass because it needs
+//! the JSON state document (InputPath, ResultPath, OutputPath, templates), which the
+//! IR deliberately does not keep.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ferry_diagnostics::{Diagnostic, MigrationFlag, Span};
+use ferry_ir::naming::Namer;
+use ferry_ir::{
+    Binding, BranchRule, Catch, CompareOp, Condition, EdgeKind, Input, IntegrationPattern, Mapping,
+    Output, ParamType, Parameter, Pipeline, Placeholder, PlaceholderKind, PortType, RetryPolicy,
+    Segment, Step, StepKind, Value,
+};
+use petgraph::stable_graph::NodeIndex;
+
+use crate::dataflow::{Abs, Origin};
+use crate::doc::{Kind, Node};
+use crate::paths::{RefPath, Root, Seg, intrinsic_paths, parse_intrinsic, parse_path};
+
+pub const RESULT: &str = "result";
+
+/// What the whole lowering shares: top-level parameters and diagnostics.
+pub struct Context<'a> {
+    pub diagnostics: &'a mut Vec<Diagnostic>,
+    pub params: Vec<Parameter>,
+    param_names: BTreeMap<String, String>,
+    param_namer: Namer,
+    pub substitutions: &'a BTreeMap<String, String>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        diagnostics: &'a mut Vec<Diagnostic>,
+        substitutions: &'a BTreeMap<String, String>,
+    ) -> Self {
+        Context {
+            diagnostics,
+            params: Vec::new(),
+            param_names: BTreeMap::new(),
+            param_namer: Namer::new(),
+            substitutions,
+        }
+    }
+
+    /// The pipeline parameter for an execution-input path (declared on first use).
+    fn input_param(&mut self, path: &[Segment], span: Span) -> String {
+        let key = path_text(path);
+        if let Some(name) = self.param_names.get(&key) {
+            return name.clone();
+        }
+        let raw = if path.is_empty() {
+            "execution_input".to_string()
+        } else {
+            path.iter()
+                .map(|s| match s {
+                    Segment::Key(k) => k.clone(),
+                    Segment::Index(i) => i.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("_")
+        };
+        let name = self.param_namer.fresh(&raw);
+        self.param_names.insert(key.clone(), name.clone());
+        self.params.push(Parameter {
+            name: name.clone(),
+            ty: if path.is_empty() {
+                ParamType::Json
+            } else {
+                ParamType::String
+            },
+            default: None,
+            span,
+            mapping: Mapping::approximate(
+                format!("execution input `{key}`"),
+                "the execution input field becomes a pipeline parameter",
+            ),
+        });
+        name
+    }
+
+    /// `${Name}` deploy-time substitutions found in the definition become string
+    /// parameters (unless `--subst` filled them).
+    pub fn substitution_param(&mut self, name: &str, span: Span) {
+        let key = format!("${{{name}}}");
+        if self.param_names.contains_key(&key) {
+            return;
+        }
+        let ident = self.param_namer.fresh(name);
+        self.param_names.insert(key, ident.clone());
+        self.params.push(Parameter {
+            name: ident,
+            ty: ParamType::String,
+            default: None,
+            span,
+            mapping: Mapping::approximate(format!("definition substitution `${{{name}}}`"), "deploy-time substitution kept as a pipeline parameter; the generated code still contains the placeholder text"),
+        });
+    }
+}
+
+fn path_text(path: &[Segment]) -> String {
+    let mut s = "$".to_string();
+    for seg in path {
+        match seg {
+            Segment::Key(k) => {
+                s.push('.');
+                s.push_str(k);
+            }
+            Segment::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+fn segments(path: &RefPath) -> Option<Vec<Segment>> {
+    path.segs
+        .iter()
+        .map(|s| match s {
+            Seg::Key(k) => Some(Segment::Key(k.clone())),
+            Seg::Index(i) => Some(Segment::Index(*i)),
+            Seg::Dynamic => None,
+        })
+        .collect()
+}
+
+/// One state of a machine, as the lowering sees it.
+struct State<'n> {
+    name: &'n str,
+    key_span: Span,
+    node: &'n Node,
+    ty: &'n str,
+    jsonata: bool,
+}
+
+impl State<'_> {
+    fn field(&self, f: &str) -> Option<&Node> {
+        self.node.get(f)
+    }
+
+    /// Successors by control flow: (target, edge kind).
+    fn transitions(&self) -> Vec<(String, EdgeKind, Span)> {
+        let mut out = Vec::new();
+        if let Some(n) = self.field("Next")
+            && let Some(t) = n.as_str()
+        {
+            out.push((t.to_string(), EdgeKind::Order, n.span));
+        }
+        if self.ty == "Choice" {
+            for (i, rule) in self
+                .field("Choices")
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                if let Some(n) = rule.get("Next")
+                    && let Some(t) = n.as_str()
+                {
+                    out.push((
+                        t.to_string(),
+                        EdgeKind::Branch {
+                            label: format!("case{i}"),
+                        },
+                        n.span,
+                    ));
+                }
+            }
+            if let Some(n) = self.field("Default")
+                && let Some(t) = n.as_str()
+            {
+                out.push((
+                    t.to_string(),
+                    EdgeKind::Branch {
+                        label: "default".into(),
+                    },
+                    n.span,
+                ));
+            }
+        }
+        for catcher in self.field("Catch").map(Node::items).unwrap_or_default() {
+            if let Some(n) = catcher.get("Next")
+                && let Some(t) = n.as_str()
+            {
+                let errors = catcher
+                    .get("ErrorEquals")
+                    .map(|e| {
+                        e.items()
+                            .iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let result_path = catcher
+                    .get("ResultPath")
+                    .and_then(|r| r.as_str().map(str::to_string));
+                out.push((
+                    t.to_string(),
+                    EdgeKind::Error(Catch {
+                        errors,
+                        result_path,
+                        span: catcher.span,
+                    }),
+                    n.span,
+                ));
+            }
+        }
+        out
+    }
+
+    /// A Pass state that changes nothing: elided, its edges reconnected.
+    fn is_noop_pass(&self) -> bool {
+        self.ty == "Pass"
+            && !self.jsonata
+            && [
+                "Result",
+                "Parameters",
+                "InputPath",
+                "OutputPath",
+                "ResultPath",
+                "Assign",
+            ]
+            .iter()
+            .all(|f| self.field(f).is_none())
+    }
+}
+
+/// Lower one machine (the top level, a Parallel branch or a Map processor).
+pub struct MachineLowering<'c, 'a> {
+    pub cx: &'c mut Context<'a>,
+    /// Region parameter standing for the machine's input; `None` at the top level.
+    pub region_input: Option<String>,
+}
+
+impl MachineLowering<'_, '_> {
+    pub fn lower(
+        &mut self,
+        machine: &Node,
+        name: &str,
+        display: &str,
+        jsonata_default: bool,
+        depth: usize,
+    ) -> Pipeline {
+        let mut pipeline = Pipeline::new(name, display, machine.span);
+        let jsonata = match machine.get("QueryLanguage").and_then(Node::as_str) {
+            Some("JSONata") => true,
+            Some("JSONPath") => false,
+            _ => jsonata_default,
+        };
+        let mut states: Vec<State> = Vec::new();
+        for (key, node) in machine.get("States").map(Node::fields).unwrap_or_default() {
+            let Some(ty) = node.get("Type").and_then(Node::as_str) else {
+                continue;
+            };
+            if !crate::validate::STATE_TYPES.contains(&ty) {
+                continue;
+            }
+            let jsonata = match node.get("QueryLanguage").and_then(Node::as_str) {
+                Some("JSONata") => true,
+                Some("JSONPath") => false,
+                _ => jsonata,
+            };
+            states.push(State {
+                name: &key.text,
+                key_span: key.span,
+                node,
+                ty,
+                jsonata,
+            });
+        }
+        let index_of: BTreeMap<&str, usize> = states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name, i))
+            .collect();
+        let Some(start) = machine
+            .get("StartAt")
+            .and_then(Node::as_str)
+            .and_then(|s| index_of.get(s).copied())
+        else {
+            return pipeline;
+        };
+        // Skip no-op Pass states: a transition into one goes to its Next.
+        let resolve = |mut i: usize| -> Option<usize> {
+            let mut hops = 0;
+            while states[i].is_noop_pass() {
+                let next = states[i]
+                    .field("Next")
+                    .and_then(Node::as_str)
+                    .and_then(|n| index_of.get(n).copied())?;
+                i = next;
+                hops += 1;
+                if hops > states.len() {
+                    return None;
+                }
+            }
+            Some(i)
+        };
+        let Some(start) = resolve(start) else {
+            return pipeline;
+        };
+        // Reachability and back edges by DFS from the start.
+        let succ: Vec<Vec<(Option<usize>, EdgeKind, Span)>> = states
+            .iter()
+            .map(|s| {
+                s.transitions()
+                    .into_iter()
+                    .map(|(t, k, sp)| (index_of.get(t.as_str()).copied().and_then(resolve), k, sp))
+                    .collect()
+            })
+            .collect();
+        let mut order = Vec::new();
+        let mut back_edges = BTreeSet::new();
+        {
+            let mut color = vec![0u8; states.len()];
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            color[start] = 1;
+            while let Some((n, next)) = stack.pop() {
+                if let Some((target, _, _)) = succ[n].get(next) {
+                    stack.push((n, next + 1));
+                    if let Some(t) = *target {
+                        match color[t] {
+                            0 => {
+                                color[t] = 1;
+                                stack.push((t, 0));
+                            }
+                            1 => {
+                                back_edges.insert((n, next));
+                            }
+                            _ => {}
+                        }
+                    }
+                } else {
+                    color[n] = 2;
+                    order.push(n);
+                }
+            }
+            order.reverse();
+            for (i, s) in states.iter().enumerate() {
+                if color[i] == 0 && !s.is_noop_pass() {
+                    self.cx.diagnostics.push(
+                        Diagnostic::warning("F0315", format!("state `{}` is unreachable", s.name))
+                            .with_primary(s.key_span, "no transition leads here")
+                            .with_help("it is not translated"),
+                    );
+                }
+            }
+        }
+        // Steps, in document order, for reachable states.
+        let mut namer = Namer::new();
+        let reachable: BTreeSet<usize> = order.iter().copied().collect();
+        let mut nodes: BTreeMap<usize, NodeIndex> = BTreeMap::new();
+        let mut step_names: BTreeMap<usize, String> = BTreeMap::new();
+        for (i, s) in states.iter().enumerate() {
+            if reachable.contains(&i) {
+                let step_name = namer.fresh(s.name);
+                step_names.insert(i, step_name);
+            }
+        }
+        pipeline.entry = step_names.get(&start).cloned();
+        // Data flow in topological order (the DFS post-order reversed, back edges cut).
+        let mut inputs_at: BTreeMap<usize, Abs> = BTreeMap::new();
+        inputs_at.insert(start, Abs::input());
+        let mut built: BTreeMap<usize, Step> = BTreeMap::new();
+        for &i in &order {
+            let s = &states[i];
+            let input = inputs_at
+                .get(&i)
+                .cloned()
+                .unwrap_or_else(|| Abs::Unknown("no predecessor".into()));
+            let (step, output) = self.state(s, &step_names[&i], input, depth);
+            for (n, (target, kind, _)) in succ[i].iter().enumerate() {
+                let Some(t) = *target else { continue };
+                if back_edges.contains(&(i, n)) {
+                    continue;
+                }
+                let flowing = match kind {
+                    EdgeKind::Error(catch) => {
+                        let base = inputs_at
+                            .get(&i)
+                            .cloned()
+                            .unwrap_or_else(|| Abs::Unknown("no input".into()));
+                        match catch
+                            .result_path
+                            .as_deref()
+                            .and_then(parse_path)
+                            .and_then(|p| segments(&p))
+                        {
+                            Some(p) => base
+                                .set(&p, Abs::Unknown("error output of a caught failure".into())),
+                            None => Abs::Unknown("error output of a caught failure".into()),
+                        }
+                    }
+                    _ => output.clone(),
+                };
+                let merged = match inputs_at.get(&t) {
+                    Some(existing) => existing.merge(&flowing),
+                    None => flowing,
+                };
+                inputs_at.insert(t, merged);
+            }
+            built.insert(i, step);
+        }
+        for (i, step) in built {
+            nodes.insert(i, pipeline.add_step(step));
+        }
+        // Edges: control transitions, back edges through a flagged stand-in, data edges.
+        for &i in &order {
+            for (n, (target, kind, span)) in succ[i].iter().enumerate() {
+                let Some(t) = *target else { continue };
+                let to = if back_edges.contains(&(i, n)) {
+                    let target_name = states[t].name;
+                    self.cx.diagnostics.push(
+                        Diagnostic::warning("F0310", format!("`{}` loops back to `{target_name}`", states[i].name))
+                            .with_primary(*span, "this transition goes back to a state that already ran")
+                            .with_help("a ZenML pipeline is a DAG: redesign the loop (a retry policy, a wait inside one step, or repeated runs)")
+                            .with_flag(MigrationFlag::High),
+                    );
+                    let stand_in = Step::new(
+                        namer.fresh(&format!("loop_to_{target_name}")),
+                        format!("loop back to {target_name}"),
+                        *span,
+                        StepKind::Opaque {
+                            construct: format!("loop back to {target_name}"),
+                            config: Value::Null,
+                        },
+                        Mapping::absent(
+                            "loop in the state machine",
+                            format!(
+                                "the transition from {} back to {target_name} repeats earlier states; redesign as a retry policy or repeated runs",
+                                states[i].name
+                            ),
+                            MigrationFlag::High,
+                        ),
+                    );
+                    pipeline.add_step(stand_in)
+                } else {
+                    nodes[&t]
+                };
+                pipeline.add_edge(nodes[&i], to, kind.clone(), *span);
+            }
+        }
+        let indices: Vec<NodeIndex> = nodes.values().copied().collect();
+        for to in indices {
+            let wanted: Vec<(String, String)> = pipeline.graph[to]
+                .inputs
+                .iter()
+                .filter_map(|input| match &input.binding {
+                    Binding::StepOutput { step, port, .. } => {
+                        Some((step.clone(), format!("{port}\u{0}{}", input.name)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            for (producer, ports) in wanted {
+                let (port, input) = ports.split_once('\u{0}').unwrap_or_default();
+                if let Some(from) = pipeline.find(&producer)
+                    && from != to
+                {
+                    let span = pipeline.graph[to].span;
+                    pipeline.add_edge(
+                        from,
+                        to,
+                        EdgeKind::Data {
+                            from_port: port.to_string(),
+                            to_port: input.to_string(),
+                        },
+                        span,
+                    );
+                }
+            }
+        }
+        if let Some(region) = &self.region_input {
+            pipeline.params.push(Parameter {
+                name: region.clone(),
+                ty: ParamType::Json,
+                default: None,
+                span: machine.span,
+                mapping: Mapping::direct("region input"),
+            });
+        }
+        pipeline
+    }
+
+    /// A binding for the value at `path` of the state's (effective) input.
+    fn bind(&mut self, doc: &Abs, text: &str, span: Span) -> Binding {
+        let placeholder = |kind: PlaceholderKind| {
+            Binding::Unresolved(Placeholder {
+                kind,
+                text: text.to_string(),
+                span,
+                flagged: false,
+            })
+        };
+        let Some(path) = parse_path(text) else {
+            return placeholder(PlaceholderKind::JsonPath);
+        };
+        match path.root {
+            Root::Context => return placeholder(PlaceholderKind::ExecutionVariable),
+            Root::Variable(_) => {
+                self.note_unknown(text, span, "workflow variables (Assign) are not tracked");
+                return placeholder(PlaceholderKind::JsonPath);
+            }
+            Root::Input => {}
+        }
+        let Some(segs) = segments(&path) else {
+            self.note_unknown(
+                text,
+                span,
+                "the path selects dynamically ([*], filters or ..)",
+            );
+            return placeholder(PlaceholderKind::JsonPath);
+        };
+        match doc.get(&segs) {
+            Abs::From(Origin::Step(step), projection) => Binding::StepOutput {
+                step,
+                port: RESULT.into(),
+                projection,
+            },
+            Abs::From(Origin::Input, p) => match &self.region_input {
+                None => Binding::Parameter(self.cx.input_param(&p, span)),
+                Some(region) if p.is_empty() => Binding::Parameter(region.clone()),
+                Some(_) => {
+                    self.note_unknown(
+                        text,
+                        span,
+                        "a field of the Map item or branch input is not tracked",
+                    );
+                    placeholder(PlaceholderKind::JsonPath)
+                }
+            },
+            Abs::Lit(v) => Binding::Literal(v),
+            Abs::Obj(..) => {
+                self.note_unknown(
+                    text,
+                    span,
+                    "the value is an object assembled by earlier states",
+                );
+                placeholder(PlaceholderKind::JsonPath)
+            }
+            Abs::Unknown(why) => {
+                self.note_unknown(text, span, &why);
+                placeholder(PlaceholderKind::JsonPath)
+            }
+        }
+    }
+
+    fn note_unknown(&mut self, text: &str, span: Span, why: &str) {
+        self.cx.diagnostics.push(
+            Diagnostic::note(
+                "F0317",
+                format!("cannot tell statically which state produced `{text}`"),
+            )
+            .with_primary(span, why.to_string()),
+        );
+    }
+
+    /// Turn a Parameters/Arguments template into a request value whose `.$` fields
+    /// read step inputs; the inputs are added to `step`.
+    fn template(
+        &mut self,
+        node: &Node,
+        doc: &Abs,
+        step: &mut Step,
+        namer: &mut Namer,
+        prefix: &str,
+        jsonata: bool,
+        depth: usize,
+    ) -> Value {
+        if depth > 64 {
+            return node.to_value();
+        }
+        match &node.kind {
+            Kind::Object(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|(key, value)| {
+                        let path_name = if prefix.is_empty() {
+                            key.text.trim_end_matches(".$").to_string()
+                        } else {
+                            format!("{prefix}_{}", key.text.trim_end_matches(".$"))
+                        };
+                        if let Some(bare) = key.text.strip_suffix(".$")
+                            && !jsonata
+                            && let Some(text) = value.as_str()
+                        {
+                            let binding = self.expression(text, doc, value.span);
+                            let name = namer.fresh(&path_name);
+                            step.inputs.push(Input {
+                                name: name.clone(),
+                                ty: PortType::Unknown,
+                                binding,
+                                span: value.span,
+                            });
+                            (bare.to_string(), Value::Input(name))
+                        } else {
+                            (
+                                key.text.clone(),
+                                self.template(
+                                    value,
+                                    doc,
+                                    step,
+                                    namer,
+                                    &path_name,
+                                    jsonata,
+                                    depth + 1,
+                                ),
+                            )
+                        }
+                    })
+                    .collect(),
+            ),
+            Kind::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|i| self.template(i, doc, step, namer, prefix, jsonata, depth + 1))
+                    .collect(),
+            ),
+            Kind::String(s) if jsonata && is_jsonata(s) => {
+                let name = namer.fresh(if prefix.is_empty() {
+                    "expression"
+                } else {
+                    prefix
+                });
+                step.inputs.push(Input {
+                    name: name.clone(),
+                    ty: PortType::Unknown,
+                    binding: Binding::Unresolved(Placeholder {
+                        kind: PlaceholderKind::Jsonata,
+                        text: s.clone(),
+                        span: node.span,
+                        flagged: false,
+                    }),
+                    span: node.span,
+                });
+                Value::Input(name)
+            }
+            _ => self.substitute(node),
+        }
+    }
+
+    /// A literal with `${Name}` substitutions filled or declared.
+    fn substitute(&mut self, node: &Node) -> Value {
+        if let Kind::String(s) = &node.kind
+            && s.contains("${")
+        {
+            let mut out = String::new();
+            let mut rest = s.as_str();
+            while let Some(start) = rest.find("${") {
+                out.push_str(&rest[..start]);
+                let after = &rest[start + 2..];
+                match after.find('}') {
+                    Some(end) => {
+                        let name = &after[..end];
+                        match self.cx.substitutions.get(name) {
+                            Some(v) => out.push_str(v),
+                            None => {
+                                self.cx.substitution_param(name, node.span);
+                                out.push_str(&rest[start..start + 3 + end]);
+                            }
+                        }
+                        rest = &after[end + 1..];
+                    }
+                    None => {
+                        out.push_str(&rest[start..]);
+                        rest = "";
+                    }
+                }
+            }
+            out.push_str(rest);
+            return Value::String(out);
+        }
+        node.to_value()
+    }
+
+    /// The binding for a `.$` value: a path, a context path or an intrinsic call.
+    fn expression(&mut self, text: &str, doc: &Abs, span: Span) -> Binding {
+        if text.starts_with("States.") {
+            if let Some(call) = parse_intrinsic(text) {
+                let mut read = Vec::new();
+                intrinsic_paths(&call, &mut read);
+                for p in read {
+                    if p.root == Root::Input
+                        && let Some(segs) = segments(&p)
+                    {
+                        // Reading through an intrinsic still depends on the producer.
+                        let _ = doc.get(&segs);
+                    }
+                }
+            }
+            return Binding::Unresolved(Placeholder {
+                kind: PlaceholderKind::JsonPath,
+                text: text.to_string(),
+                span,
+                flagged: false,
+            });
+        }
+        self.bind(doc, text, span)
+    }
+
+    /// Lower one state: the step, and the abstract document it outputs.
+    fn state(&mut self, s: &State, step_name: &str, input: Abs, depth: usize) -> (Step, Abs) {
+        let span = s.node.span;
+        let mut namer = Namer::new();
+        // InputPath.
+        let effective = match s.field("InputPath") {
+            Some(n) if n.kind == Kind::Null => Abs::Lit(Value::Object(Vec::new())),
+            Some(n) => match n.as_str().and_then(parse_path).and_then(|p| segments(&p)) {
+                Some(p) => input.get(&p),
+                None => Abs::Unknown("dynamic InputPath".into()),
+            },
+            None => input.clone(),
+        };
+        let (kind, mapping) = self.kind(s, &effective, step_name, depth);
+        let mut step = Step::new(step_name, s.name, span, kind.0, mapping);
+        step.inputs = kind.1;
+        for input in &step.inputs {
+            namer.reserve(&input.name);
+        }
+        // Templates of service calls and payloads.
+        let request_field = if s.jsonata { "Arguments" } else { "Parameters" };
+        if matches!(s.ty, "Task")
+            && let Some(template) = s.field(request_field)
+        {
+            let value = self.template(
+                template, &effective, &mut step, &mut namer, "", s.jsonata, 0,
+            );
+            match &mut step.kind {
+                StepKind::ServiceCall { request, .. } => *request = value,
+                StepKind::Lambda {
+                    payload, function, ..
+                } => {
+                    if let Value::Object(fields) = &value {
+                        if let Some((_, Value::String(f))) =
+                            fields.iter().find(|(k, _)| k == "FunctionName")
+                        {
+                            *function = f.clone();
+                        }
+                        *payload = fields
+                            .iter()
+                            .find(|(k, _)| k == "Payload")
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or(Value::Object(Vec::new()));
+                    } else {
+                        *payload = value;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if s.ty == "Pass"
+            && let Some(template) = s.field("Parameters")
+        {
+            let value = self.template(template, &effective, &mut step, &mut namer, "", false, 0);
+            step.kind = StepKind::Transform { template: value };
+        }
+        if let StepKind::ServiceCall {
+            service, request, ..
+        } = &step.kind
+            && service == "sagemaker"
+        {
+            step.hints = sagemaker_hints(request);
+        }
+        // Retry, timeouts.
+        for retrier in s.field("Retry").map(Node::items).unwrap_or_default() {
+            step.retry.push(RetryPolicy {
+                errors: retrier
+                    .get("ErrorEquals")
+                    .map(|e| {
+                        e.items()
+                            .iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                max_attempts: retrier
+                    .get("MaxAttempts")
+                    .and_then(Node::as_u32)
+                    .unwrap_or(3),
+                interval_seconds: retrier
+                    .get("IntervalSeconds")
+                    .and_then(Node::as_u32)
+                    .unwrap_or(1),
+                backoff_rate: match retrier.get("BackoffRate").map(|b| &b.kind) {
+                    Some(Kind::Number(n)) => n.clone(),
+                    _ => "2.0".into(),
+                },
+                max_delay_seconds: retrier.get("MaxDelaySeconds").and_then(Node::as_u32),
+                jitter: retrier
+                    .get("JitterStrategy")
+                    .and_then(|j| j.as_str().map(str::to_string)),
+                span: retrier.span,
+            });
+        }
+        step.timeout_seconds = s.field("TimeoutSeconds").and_then(Node::as_u32);
+        step.heartbeat_seconds = s.field("HeartbeatSeconds").and_then(Node::as_u32);
+        if s.field("TimeoutSecondsPath").is_some() || s.field("HeartbeatSecondsPath").is_some() {
+            step.notes.push("TimeoutSecondsPath/HeartbeatSecondsPath are read at run time in the source; no timeout is set".into());
+        }
+        if s.field("Assign").is_some() {
+            step.notes.push(
+                "Assign (workflow variables) is not translated; pass values as step outputs".into(),
+            );
+        }
+        if s.field("Credentials").is_some() {
+            step.notes.push(
+                "Credentials (cross-account role) must be configured on the boto3 session".into(),
+            );
+        }
+        // The result and where it goes.
+        let produces = matches!(s.ty, "Task" | "Map" | "Parallel")
+            || (s.ty == "Pass" && (s.field("Result").is_some() || s.field("Parameters").is_some()));
+        if produces {
+            step.outputs.push(Output {
+                name: RESULT.into(),
+                ty: PortType::Json,
+                span,
+            });
+        }
+        let mut result = if produces {
+            Abs::From(Origin::Step(step_name.to_string()), Vec::new())
+        } else {
+            effective.clone()
+        };
+        if s.ty == "Pass" && s.field("Result").is_some() && s.field("Parameters").is_none() {
+            result = Abs::From(Origin::Step(step_name.to_string()), Vec::new());
+        }
+        if s.field("ResultSelector").is_some() {
+            step.notes.push(
+                "ResultSelector reshaping is not applied: the step returns the whole result".into(),
+            );
+        }
+        let output = if s.jsonata || !matches!(s.ty, "Task" | "Pass" | "Map" | "Parallel") {
+            if s.jsonata && s.field("Output").is_some() {
+                Abs::Unknown("JSONata Output expression".into())
+            } else {
+                effective.clone()
+            }
+        } else {
+            match s.field("ResultPath") {
+                Some(n) if n.kind == Kind::Null => input.clone(),
+                Some(n) => match n.as_str().and_then(parse_path).and_then(|p| segments(&p)) {
+                    Some(p) => input.set(&p, result),
+                    None => Abs::Unknown("dynamic ResultPath".into()),
+                },
+                None => result,
+            }
+        };
+        let output = match s.field("OutputPath") {
+            Some(n) if n.kind == Kind::Null => Abs::Lit(Value::Object(Vec::new())),
+            Some(n) => match n.as_str().and_then(parse_path).and_then(|p| segments(&p)) {
+                Some(p) => output.get(&p),
+                None => Abs::Unknown("dynamic OutputPath".into()),
+            },
+            None => output,
+        };
+        (step, output)
+    }
+
+    /// The step kind, its inputs, and its classification.
+    fn kind(
+        &mut self,
+        s: &State,
+        doc: &Abs,
+        step_name: &str,
+        depth: usize,
+    ) -> ((StepKind, Vec<Input>), Mapping) {
+        let span = s.node.span;
+        match s.ty {
+            "Task" => {
+                let resource = s.field("Resource").and_then(Node::as_str).unwrap_or("");
+                (task_kind(resource), task_mapping(resource))
+            }
+            "Pass" => {
+                let template = s
+                    .field("Result")
+                    .map(|r| self.substitute(r))
+                    .unwrap_or(Value::Null);
+                (
+                    (StepKind::Transform { template }, Vec::new()),
+                    Mapping::direct("Pass"),
+                )
+            }
+            "Succeed" => ((StepKind::Succeed, Vec::new()), Mapping::direct("Succeed")),
+            "Fail" => {
+                let error = s
+                    .field("Error")
+                    .and_then(|e| e.as_str().map(str::to_string));
+                let cause = s
+                    .field("Cause")
+                    .and_then(|e| e.as_str().map(str::to_string));
+                let mut mapping = Mapping::direct("Fail");
+                if s.field("ErrorPath").is_some() || s.field("CausePath").is_some() {
+                    mapping = Mapping::approximate(
+                        "Fail",
+                        "ErrorPath/CausePath are computed at run time in the source; the generated error text is fixed",
+                    );
+                }
+                ((StepKind::Fail { error, cause }, Vec::new()), mapping)
+            }
+            "Wait" => {
+                let mut inputs = Vec::new();
+                let seconds = match (s.field("Seconds"), s.field("SecondsPath")) {
+                    (Some(n), _) => Some(Binding::Literal(n.to_value())),
+                    (None, Some(p)) => p.as_str().map(|t| {
+                        let b = self.bind(doc, t, p.span);
+                        inputs.push(Input {
+                            name: "seconds".into(),
+                            ty: PortType::Unknown,
+                            binding: b.clone(),
+                            span: p.span,
+                        });
+                        b
+                    }),
+                    _ => None,
+                };
+                let until = match (s.field("Timestamp"), s.field("TimestampPath")) {
+                    (Some(n), _) => Some(Binding::Literal(n.to_value())),
+                    (None, Some(p)) => p.as_str().map(|t| {
+                        let b = self.bind(doc, t, p.span);
+                        inputs.push(Input {
+                            name: "until".into(),
+                            ty: PortType::Unknown,
+                            binding: b.clone(),
+                            span: p.span,
+                        });
+                        b
+                    }),
+                    _ => None,
+                };
+                (
+                    (StepKind::Wait { seconds, until }, inputs),
+                    Mapping::approximate(
+                        "Wait",
+                        "sleeps inside a step, holding its worker; long waits should become a schedule",
+                    ),
+                )
+            }
+            "Choice" => self.choice(s, doc),
+            "Parallel" => {
+                let branches = s
+                    .field("Branches")
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| {
+                        let mut inner = MachineLowering {
+                            cx: self.cx,
+                            region_input: Some("branch_input".into()),
+                        };
+                        inner.lower(
+                            b,
+                            &format!("{step_name}_branch_{i}"),
+                            &format!("{} branch {}", s.name, i + 1),
+                            s.jsonata,
+                            depth + 1,
+                        )
+                    })
+                    .collect();
+                (
+                    (StepKind::Parallel { branches }, Vec::new()),
+                    Mapping::approximate(
+                        "Parallel",
+                        "branches become steps of one dynamic pipeline, run one after another unless submitted concurrently",
+                    ),
+                )
+            }
+            "Map" => {
+                let processor = s.field("ItemProcessor").or(s.field("Iterator"));
+                let distributed = processor
+                    .and_then(|p| p.get("ProcessorConfig"))
+                    .and_then(|c| c.get("Mode"))
+                    .and_then(Node::as_str)
+                    == Some("DISTRIBUTED");
+                let region = match processor {
+                    Some(p) => {
+                        let mut inner = MachineLowering {
+                            cx: self.cx,
+                            region_input: Some("item".into()),
+                        };
+                        inner.lower(
+                            p,
+                            &format!("{step_name}_iteration"),
+                            &format!("{} iteration", s.name),
+                            s.jsonata,
+                            depth + 1,
+                        )
+                    }
+                    None => {
+                        Pipeline::new(format!("{step_name}_iteration"), "empty iteration", span)
+                    }
+                };
+                let items = match (
+                    s.field("ItemsPath"),
+                    s.field("Items"),
+                    s.field("ItemReader"),
+                ) {
+                    (_, _, Some(reader)) => Binding::Unresolved(Placeholder {
+                        kind: PlaceholderKind::Other,
+                        text: format!(
+                            "ItemReader {}",
+                            reader.get("Resource").and_then(Node::as_str).unwrap_or("?")
+                        ),
+                        span: reader.span,
+                        flagged: false,
+                    }),
+                    (Some(p), _, _) => p
+                        .as_str()
+                        .map(|t| self.bind(doc, t, p.span))
+                        .unwrap_or(Binding::Literal(Value::Null)),
+                    (None, Some(items), _) => match items.as_str() {
+                        Some(t) if is_jsonata(t) => Binding::Unresolved(Placeholder {
+                            kind: PlaceholderKind::Jsonata,
+                            text: t.to_string(),
+                            span: items.span,
+                            flagged: false,
+                        }),
+                        _ => Binding::Literal(items.to_value()),
+                    },
+                    (None, None, None) => self.bind(doc, "$", span),
+                };
+                let mut config = Vec::new();
+                for f in [
+                    "ItemSelector",
+                    "Parameters",
+                    "ItemReader",
+                    "ItemBatcher",
+                    "ResultWriter",
+                    "ToleratedFailurePercentage",
+                    "ToleratedFailureCount",
+                    "Label",
+                ] {
+                    if let Some(v) = s.field(f) {
+                        config.push((f.to_string(), v.to_value()));
+                    }
+                }
+                let max_concurrency = s.field("MaxConcurrency").and_then(Node::as_u32);
+                let mut inputs = Vec::new();
+                if matches!(items, Binding::StepOutput { .. } | Binding::Parameter(_)) {
+                    inputs.push(Input {
+                        name: "items".into(),
+                        ty: PortType::Json,
+                        binding: items.clone(),
+                        span,
+                    });
+                }
+                let mapping = if distributed {
+                    Mapping::approximate("Map (distributed)", "child executions, S3 item readers/writers, batching and failure tolerance become a loop of steps; read and write S3 inside the steps").with_flag(MigrationFlag::Medium)
+                } else {
+                    Mapping::approximate(
+                        "Map",
+                        "iterations become steps called per item in a dynamic pipeline (step.map for concurrency)",
+                    )
+                };
+                (
+                    (
+                        StepKind::Map {
+                            items,
+                            region: Box::new(region),
+                            max_concurrency,
+                            distributed,
+                            config: Value::Object(config),
+                        },
+                        inputs,
+                    ),
+                    mapping,
+                )
+            }
+            _ => (
+                (
+                    StepKind::Opaque {
+                        construct: s.ty.to_string(),
+                        config: s.node.to_value(),
+                    },
+                    Vec::new(),
+                ),
+                Mapping::absent(s.ty, "unknown state type", MigrationFlag::High),
+            ),
+        }
+    }
+
+    fn choice(&mut self, s: &State, doc: &Abs) -> ((StepKind, Vec<Input>), Mapping) {
+        let mut rules = Vec::new();
+        for (i, rule) in s
+            .field("Choices")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let condition = if s.jsonata {
+                match rule.get("Condition").map(|c| &c.kind) {
+                    Some(Kind::Bool(b)) => Condition::Compare {
+                        lhs: Binding::Literal(Value::Bool(*b)),
+                        op: CompareOp::Eq,
+                        rhs: Binding::Literal(Value::Bool(true)),
+                    },
+                    Some(Kind::String(t)) => Condition::Expr {
+                        language: "jsonata".into(),
+                        text: t.clone(),
+                    },
+                    _ => Condition::Expr {
+                        language: "jsonata".into(),
+                        text: String::new(),
+                    },
+                }
+            } else {
+                self.condition(rule, doc, 0)
+            };
+            rules.push(BranchRule {
+                label: format!("case{i}"),
+                condition,
+                span: rule.span,
+            });
+        }
+        let default = s.field("Default").map(|_| "default".to_string());
+        // The branch reads each producer's result as a whole; conditions project into it.
+        let mut inputs: Vec<Input> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for r in &rules {
+            collect_step_reads(&r.condition, &mut |step, port| {
+                if seen.insert((step.to_string(), port.to_string())) {
+                    inputs.push(Input {
+                        name: format!("{step}_{port}"),
+                        ty: PortType::Json,
+                        binding: Binding::StepOutput {
+                            step: step.to_string(),
+                            port: port.to_string(),
+                            projection: Vec::new(),
+                        },
+                        span: r.span,
+                    });
+                }
+            });
+        }
+        (
+            (StepKind::Branch { rules, default }, inputs),
+            Mapping::approximate(
+                "Choice",
+                "the branch becomes Python if/elif/else on loaded artifacts in a dynamic pipeline",
+            ),
+        )
+    }
+
+    fn condition(&mut self, rule: &Node, doc: &Abs, depth: usize) -> Condition {
+        if depth > 64 {
+            return Condition::Expr {
+                language: "jsonpath".into(),
+                text: "nested too deeply".into(),
+            };
+        }
+        if let Some(items) = rule.get("And") {
+            return Condition::And(
+                items
+                    .items()
+                    .iter()
+                    .map(|r| self.condition(r, doc, depth + 1))
+                    .collect(),
+            );
+        }
+        if let Some(items) = rule.get("Or") {
+            return Condition::Or(
+                items
+                    .items()
+                    .iter()
+                    .map(|r| self.condition(r, doc, depth + 1))
+                    .collect(),
+            );
+        }
+        if let Some(inner) = rule.get("Not") {
+            return Condition::Not(Box::new(self.condition(inner, doc, depth + 1)));
+        }
+        let variable = rule.get("Variable");
+        let lhs = match variable.and_then(|v| v.as_str().map(|t| (t, v.span))) {
+            Some((t, sp)) => self.bind(doc, t, sp),
+            None => Binding::Literal(Value::Null),
+        };
+        let Some((key, value)) = rule
+            .fields()
+            .iter()
+            .find(|(k, _)| crate::validate::is_operator(&k.text))
+        else {
+            return Condition::Expr {
+                language: "jsonpath".into(),
+                text: "no operator".into(),
+            };
+        };
+        let (op_name, is_path) = match key.text.strip_suffix("Path") {
+            Some(base) if !key.text.starts_with("Is") => (base, true),
+            _ => (key.text.as_str(), false),
+        };
+        let rhs = if is_path {
+            value
+                .as_str()
+                .map(|t| self.bind(doc, t, value.span))
+                .unwrap_or(Binding::Literal(Value::Null))
+        } else {
+            Binding::Literal(value.to_value())
+        };
+        let op = match op_name {
+            n if n.ends_with("Equals")
+                && !n.ends_with("LessThanEquals")
+                && !n.ends_with("GreaterThanEquals") =>
+            {
+                CompareOp::Eq
+            }
+            n if n.ends_with("LessThanEquals") => CompareOp::Le,
+            n if n.ends_with("GreaterThanEquals") => CompareOp::Ge,
+            n if n.ends_with("LessThan") => CompareOp::Lt,
+            n if n.ends_with("GreaterThan") => CompareOp::Gt,
+            "StringMatches" => CompareOp::Matches,
+            "IsNull" => CompareOp::IsNull,
+            "IsPresent" => CompareOp::IsPresent,
+            "IsNumeric" => CompareOp::IsNumeric,
+            "IsString" => CompareOp::IsString,
+            "IsBoolean" => CompareOp::IsBoolean,
+            _ => CompareOp::IsTimestamp,
+        };
+        Condition::Compare { lhs, op, rhs }
+    }
+}
+
+fn collect_step_reads(c: &Condition, f: &mut impl FnMut(&str, &str)) {
+    match c {
+        Condition::Compare { lhs, rhs, .. } => {
+            for b in [lhs, rhs] {
+                if let Binding::StepOutput { step, port, .. } = b {
+                    f(step, port);
+                }
+            }
+        }
+        Condition::And(items) | Condition::Or(items) => {
+            items.iter().for_each(|i| collect_step_reads(i, f))
+        }
+        Condition::Not(inner) => collect_step_reads(inner, f),
+        Condition::Expr { .. } => {}
+    }
+}
+
+pub fn is_jsonata(s: &str) -> bool {
+    let t = s.trim();
+    t.starts_with("{%") && t.ends_with("%}")
+}
+
+fn integration(action: &str) -> (&str, IntegrationPattern) {
+    if let Some(a) = action.strip_suffix(".sync:2") {
+        (a, IntegrationPattern::Sync2)
+    } else if let Some(a) = action.strip_suffix(".sync") {
+        (a, IntegrationPattern::Sync)
+    } else if let Some(a) = action.strip_suffix(".waitForTaskToken") {
+        (a, IntegrationPattern::WaitForTaskToken)
+    } else {
+        (action, IntegrationPattern::RequestResponse)
+    }
+}
+
+fn task_kind(resource: &str) -> (StepKind, Vec<Input>) {
+    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
+        let (service_action, pattern) = integration(rest);
+        let (service, action) = match service_action.strip_prefix("aws-sdk:") {
+            Some(sdk) => sdk.split_once(':').unwrap_or((sdk, "")),
+            None => service_action
+                .split_once(':')
+                .unwrap_or((service_action, "")),
+        };
+        if service == "lambda" && action == "invoke" {
+            return (
+                StepKind::Lambda {
+                    function: String::new(),
+                    payload: Value::Object(Vec::new()),
+                    pattern,
+                },
+                Vec::new(),
+            );
+        }
+        return (
+            StepKind::ServiceCall {
+                service: service.to_string(),
+                action: action.to_string(),
+                pattern,
+                request: Value::Object(Vec::new()),
+            },
+            Vec::new(),
+        );
+    }
+    if resource.contains(":activity:") {
+        return (
+            StepKind::Activity {
+                arn: resource.to_string(),
+            },
+            Vec::new(),
+        );
+    }
+    if resource.contains(":lambda:") || (resource.starts_with("${") && resource.ends_with('}')) {
+        return (
+            StepKind::Lambda {
+                function: resource.to_string(),
+                payload: Value::Object(Vec::new()),
+                pattern: IntegrationPattern::RequestResponse,
+            },
+            Vec::new(),
+        );
+    }
+    (
+        StepKind::Opaque {
+            construct: format!("Task({resource})"),
+            config: Value::String(resource.to_string()),
+        },
+        Vec::new(),
+    )
+}
+
+fn task_mapping(resource: &str) -> Mapping {
+    let construct = format!(
+        "Task({})",
+        resource
+            .strip_prefix("arn:aws:states:::")
+            .unwrap_or(resource)
+    );
+    if resource.ends_with(".waitForTaskToken") {
+        return Mapping::absent(
+            construct,
+            "the callback-token pause has no ZenML equivalent; redesign as two pipelines joined by the external event, or poll inside a step",
+            MigrationFlag::High,
+        );
+    }
+    if resource.contains(":activity:") {
+        return Mapping::absent(
+            construct,
+            "activity workers poll Step Functions for work; move the worker's code into a step",
+            MigrationFlag::High,
+        );
+    }
+    if resource.starts_with("${") {
+        return Mapping::approximate(construct, "the resource is a deploy-time substitution, assumed to be a Lambda function invoked from a step").with_flag(MigrationFlag::Medium);
+    }
+    if resource.contains("lambda") {
+        return Mapping::approximate(
+            construct,
+            "invokes the Lambda function with boto3 from a step; port its code into the step to drop the Lambda",
+        );
+    }
+    if resource.contains(":::sagemaker:") {
+        return Mapping::approximate(
+            construct,
+            "launches the SageMaker job from a step with boto3 (.sync waits with a boto3 waiter); or keep SageMaker through the orchestrator settings in prod.yaml",
+        );
+    }
+    if resource.starts_with("arn:aws:states:::") {
+        return Mapping::approximate(construct, "calls the AWS API with boto3 from a step");
+    }
+    Mapping::absent(construct, "unrecognised Task resource", MigrationFlag::High)
+}
+
+/// Runtime hints of a SageMaker job request (kept apart from business parameters).
+fn sagemaker_hints(request: &Value) -> ferry_ir::RuntimeHints {
+    let mut hints = ferry_ir::RuntimeHints::new();
+    let lookup = |path: &[&str]| -> Option<&Value> {
+        let mut cur = request;
+        for p in path {
+            cur = cur.get(p)?;
+        }
+        Some(cur)
+    };
+    let candidates: &[(&str, &[&[&str]])] = &[
+        (
+            "instance_type",
+            &[
+                &["ProcessingResources", "ClusterConfig", "InstanceType"],
+                &["ResourceConfig", "InstanceType"],
+                &["TransformResources", "InstanceType"],
+            ],
+        ),
+        (
+            "instance_count",
+            &[
+                &["ProcessingResources", "ClusterConfig", "InstanceCount"],
+                &["ResourceConfig", "InstanceCount"],
+                &["TransformResources", "InstanceCount"],
+            ],
+        ),
+        (
+            "volume_size_in_gb",
+            &[
+                &["ProcessingResources", "ClusterConfig", "VolumeSizeInGB"],
+                &["ResourceConfig", "VolumeSizeInGB"],
+            ],
+        ),
+        (
+            "max_runtime_in_seconds",
+            &[&["StoppingCondition", "MaxRuntimeInSeconds"]],
+        ),
+        ("execution_role", &[&["RoleArn"], &["ExecutionRoleArn"]]),
+        (
+            "image",
+            &[
+                &["AppSpecification", "ImageUri"],
+                &["AlgorithmSpecification", "TrainingImage"],
+                &["PrimaryContainer", "Image"],
+            ],
+        ),
+        ("output_s3_uri", &[&["OutputDataConfig", "S3OutputPath"]]),
+    ];
+    for (hint, paths) in candidates {
+        if let Some(v) = paths.iter().find_map(|p| lookup(p))
+            && !matches!(v, Value::Input(_))
+        {
+            hints.insert(hint.to_string(), v.clone());
+        }
+    }
+    hints
+}
