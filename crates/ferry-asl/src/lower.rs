@@ -940,6 +940,7 @@ impl MachineLowering<'_, '_> {
             }
             "Choice" => self.choice(s, doc),
             "Parallel" => {
+                let whole_input = self.bind(doc, "$", span);
                 let branches = s
                     .field("Branches")
                     .map(Node::items)
@@ -961,7 +962,15 @@ impl MachineLowering<'_, '_> {
                     })
                     .collect();
                 (
-                    (StepKind::Parallel { branches }, Vec::new()),
+                    (
+                        StepKind::Parallel { branches },
+                        vec![Input {
+                            name: "branch_input".into(),
+                            ty: PortType::Json,
+                            binding: whole_input,
+                            span,
+                        }],
+                    ),
                     Mapping::approximate(
                         "Parallel",
                         "branches become steps of one dynamic pipeline, run one after another unless submitted concurrently",

@@ -40,7 +40,7 @@ pub struct RefPath {
 fn ident_char(c: char) -> bool {
     !matches!(
         c,
-        '.' | '[' | ']' | '(' | ')' | ',' | ' ' | '\'' | '"' | '$' | '@' | '*' | '?'
+        '.' | '[' | ']' | '(' | ')' | ',' | ' ' | '\'' | '"' | '@' | '*' | '?'
     )
 }
 
@@ -71,13 +71,8 @@ fn quoted(i: &str) -> IResult<&str, String> {
     }
 }
 
-fn segment(i: &str) -> IResult<&str, Seg> {
+fn bracket(i: &str) -> IResult<&str, Seg> {
     alt((
-        map(tag(".."), |_| Seg::Dynamic),
-        map(preceded(char('.'), tag("*")), |_| Seg::Dynamic),
-        map(preceded(char('.'), take_while1(ident_char)), |s: &str| {
-            Seg::Key(s.to_string())
-        }),
         map(delimited(char('['), quoted, char(']')), Seg::Key),
         map(
             delimited(char('['), recognize((opt(char('-')), digit1)), char(']')),
@@ -87,6 +82,20 @@ fn segment(i: &str) -> IResult<&str, Seg> {
             delimited(char('['), take_while(|c| c != ']'), char(']')),
             |_| Seg::Dynamic,
         ),
+    ))
+    .parse(i)
+}
+
+fn segment(i: &str) -> IResult<&str, Seg> {
+    alt((
+        map(tag(".."), |_| Seg::Dynamic),
+        map(preceded(char('.'), tag("*")), |_| Seg::Dynamic),
+        map(preceded(char('.'), take_while1(ident_char)), |s: &str| {
+            Seg::Key(s.to_string())
+        }),
+        // `$.[0]`: a bracket after a dot, as Jayway JSONPath (used by the service) allows.
+        preceded(char('.'), bracket),
+        bracket,
     ))
     .parse(i)
 }
@@ -265,6 +274,18 @@ mod tests {
             Root::Variable("myVar".into())
         );
         assert!(parse_path("not a path").is_none());
+        assert_eq!(
+            parse_path("$.Snapshots.[0].State").unwrap().segs[1],
+            Seg::Index(0)
+        );
+        assert_eq!(
+            parse_path("$.[?(@.OU > 0)]").unwrap().segs,
+            vec![Seg::Dynamic]
+        );
+        assert_eq!(
+            parse_path("$.${Attribute}").unwrap().segs,
+            vec![Seg::Key("${Attribute}".into())]
+        );
     }
 
     #[test]

@@ -600,11 +600,12 @@ impl Checker<'_> {
                 }
                 if name.starts_with("States.") && !PREDEFINED_ERRORS.contains(&name) {
                     self.diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::warning(
                             "F0313",
                             format!("`{name}` is not a predefined error name"),
                         )
                         .with_primary(e.span, "reserved prefix `States.`")
+                        .with_note("only a task that throws exactly this name can match it")
                         .with_help(
                             closest(name, &PREDEFINED_ERRORS.iter().copied().collect())
                                 .map(|c| format!("did you mean `{c}`?"))

@@ -1,2 +1,52 @@
-//! SageMaker Pipelines front end (in progress): lowers `sagemaker.workflow` Python code
-//! to the ferry IR. It must not depend on other front ends or on the back end.
+//! The SageMaker Pipelines front end: reads `sagemaker.workflow` Python code statically
+//! (module level, `get_pipeline()`-style functions, notebooks exported to `.py`; legacy
+//! keyword arguments and `step_args=` captures; `@step` function steps) and lowers every
+//! `Pipeline(...)` to the IR, classifying each construct Direct / Approximate / Absent
+//! as the SageMaker concept map says.
+//!
+//! Lowering keeps SageMaker's runtime references (`step.properties...`, `JsonGet`) as
+//! placeholders; the `sagemaker-resolve` pass turns them into data edges with
+//! projections, mirroring the SDK's own dependency walk, so `ferry ir --after lower`
+//! shows what the source wrote. Infrastructure (instances, images, roles, S3 locations)
+//! goes to step runtime hints, never to business parameters.
+//!
+//! It must never execute Python, never depend on another front end or on a back end,
+//! and never panic or silently drop a step: what it cannot follow is an F04xx diagnostic
+//! at its span.
+
+mod classes;
+mod codes;
+mod conditions;
+mod lower;
+mod policies;
+mod resolve;
+mod steps;
+mod values;
+
+use ferry_diagnostics::{FileId, SourceMap};
+use ferry_passes::{Lowered, Pass};
+
+pub use codes::CODES;
+pub use resolve::SagemakerResolve;
+
+/// Options of the SageMaker front end.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Dotted module name of the file (for relative imports); the file stem when unset.
+    pub module_name: Option<String>,
+}
+
+/// Whether `text` looks like SageMaker Pipelines code (cheap; for input detection).
+pub fn looks_like_sagemaker(text: &str) -> bool {
+    text.contains("sagemaker.workflow") || text.contains("from sagemaker")
+}
+
+/// The front end's own passes, run before the common ones.
+pub fn passes() -> Vec<Box<dyn Pass>> {
+    vec![Box::new(SagemakerResolve)]
+}
+
+/// Lower one Python file.
+pub fn lower(sources: &SourceMap, file: FileId, options: &Options) -> Lowered {
+    lower::lower_file(sources, file, options)
+}

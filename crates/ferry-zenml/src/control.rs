@@ -9,7 +9,7 @@ use std::fmt::Write;
 use ferry_diagnostics::Diagnostic;
 use ferry_ir::naming::Namer;
 use ferry_ir::text::print_binding_short;
-use ferry_ir::{Binding, CompareOp, Condition, EdgeKind, Pipeline, StepKind, Value};
+use ferry_ir::{Binding, CompareOp, Condition, EdgeKind, Pipeline, Segment, StepKind, Value};
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
@@ -26,6 +26,7 @@ pub struct Needs {
     pub unresolved_helper: bool,
     pub fnmatch: bool,
     pub timestamp_helper: bool,
+    pub lookup_helper: bool,
     /// Step call line ranges relative to the body start, with the step's span.
     pub calls: Vec<(usize, usize, ferry_diagnostics::Span, String)>,
 }
@@ -39,6 +40,10 @@ pub struct Body<'a, 'p> {
     /// (pipeline key, parameter name) → Python variable.
     params: BTreeMap<(String, String), String>,
     consumed: BTreeSet<(String, NodeIndex)>,
+    /// How many `except` blocks the emission is inside.
+    in_handler: usize,
+    /// Statements to emit before the next `if` (loaded condition operands).
+    prelude: Vec<String>,
     pub out: String,
     pub needs: Needs,
     pub diagnostics: Vec<Diagnostic>,
@@ -64,6 +69,8 @@ impl<'a, 'p> Body<'a, 'p> {
             outputs: BTreeMap::new(),
             params: BTreeMap::new(),
             consumed: BTreeSet::new(),
+            in_handler: 0,
+            prelude: Vec::new(),
             out: String::new(),
             needs: Needs::default(),
             diagnostics: Vec::new(),
@@ -100,8 +107,17 @@ impl<'a, 'p> Body<'a, 'p> {
         set: &BTreeSet<NodeIndex>,
         indent: usize,
     ) {
+        let error_only = if self.in_handler == 0 {
+            error_only(pipeline)
+        } else {
+            BTreeSet::new()
+        };
         for n in topological(pipeline) {
-            if set.contains(&n) && self.consumed.insert((key.to_string(), n)) {
+            // Steps reached only through error edges run inside `except` blocks.
+            if set.contains(&n)
+                && !error_only.contains(&n)
+                && self.consumed.insert((key.to_string(), n))
+            {
                 self.emit_node(pipeline, key, n, set, indent);
             }
         }
@@ -193,23 +209,66 @@ impl<'a, 'p> Body<'a, 'p> {
                         ),
                     );
                 }
+                for statement in std::mem::take(&mut self.prelude) {
+                    for l in statement.lines() {
+                        self.line(indent, l);
+                    }
+                }
+                // Render each arm's body on its own, then merge arms whose bodies are
+                // the same (ruff would ask for `or` / a plain else).
+                let mut rendered: Vec<(Option<String>, String)> = Vec::new();
                 for (i, (condition, _)) in arms.iter().enumerate() {
-                    let head = match (i, condition) {
-                        (0, Some(c)) => format!("if {c}:"),
-                        (_, Some(c)) => format!("elif {c}:"),
-                        (_, None) => "else:".to_string(),
-                    };
-                    self.line(indent, &head);
-                    let before = self.out.len();
+                    let saved = std::mem::take(&mut self.out);
                     if condition.is_none() && default_target.is_none() {
                         self.needs.pipeline_failed_error = true;
                         let cause = format!("no choice rule of {} matched", step.display_name);
-                        self.line(indent + 1, &format!("raise PipelineFailedError(error=\"States.NoChoiceMatched\", cause={})", python::string(&cause)));
+                        let raise = Expr::call(
+                            "PipelineFailedError",
+                            vec![
+                                (
+                                    Some("error".into()),
+                                    Expr::atom("\"States.NoChoiceMatched\""),
+                                ),
+                                (Some("cause".into()), Expr::atom(python::string(&cause))),
+                            ],
+                        );
+                        self.out
+                            .push_str(&raise.render(4 * (indent + 1), "raise ", ""));
                     } else {
                         self.emit_set(pipeline, key, &exclusive[i], indent + 1);
                     }
-                    if self.out.len() == before {
+                    if self.out.is_empty() {
                         self.line(indent + 1, "pass");
+                    }
+                    let body = std::mem::replace(&mut self.out, saved);
+                    match rendered.last_mut() {
+                        Some((Some(previous), last_body)) if *last_body == body => {
+                            match condition {
+                                Some(c) => *previous = format!("({previous}) or ({c})"),
+                                None => {
+                                    rendered.pop();
+                                    rendered.push((None, body));
+                                }
+                            }
+                        }
+                        _ => rendered.push((condition.clone(), body)),
+                    }
+                }
+                if rendered.len() == 1 {
+                    // Every arm does the same: no branch is needed.
+                    let body = rendered.remove(0).1;
+                    for l in body.lines() {
+                        self.line(indent, &l[4.min(l.len())..]);
+                    }
+                } else {
+                    for (i, (condition, body)) in rendered.iter().enumerate() {
+                        let head = match (i, condition) {
+                            (0, Some(c)) => format!("if {c}:"),
+                            (_, Some(c)) => format!("elif {c}:"),
+                            (_, None) => "else:".to_string(),
+                        };
+                        self.line(indent, &head);
+                        self.out.push_str(body);
                     }
                 }
             }
@@ -256,8 +315,19 @@ impl<'a, 'p> Body<'a, 'p> {
             StepKind::Parallel { branches } if self.dynamic => {
                 self.line(indent, "# Migration note: Parallel branches run one after another here; use step.submit(...) for concurrency");
                 let mut lasts = Vec::new();
+                // Every branch starts from the Parallel state's own input.
+                let branch_input = match step.inputs.first().map(|i| &i.binding) {
+                    Some(Binding::StepOutput { step: s, port, .. }) => {
+                        self.output_var(key, s, port)
+                    }
+                    Some(Binding::Parameter(p)) => self.param_var(key, p),
+                    _ => "None".to_string(),
+                };
                 for (r, branch) in branches.iter().enumerate() {
                     let region_key = region_key(key, n.index(), r);
+                    if let Some(first) = branch.params.first() {
+                        self.bind_param(&region_key, &first.name, &branch_input);
+                    }
                     self.emit_pipeline(branch, &region_key, indent);
                     lasts.extend(last_output(branch, &region_key, self));
                 }
@@ -340,11 +410,17 @@ impl<'a, 'p> Body<'a, 'p> {
             match &input.binding {
                 Binding::StepOutput { step: s, port, .. } => {
                     let var = self.output_var(key, s, port);
-                    args.push((Some(input.name.clone()), Expr::atom(var)));
+                    args.push((
+                        Some(crate::step_module::param_name(step, &input.name)),
+                        Expr::atom(var),
+                    ));
                 }
                 Binding::Parameter(p) => {
                     let var = self.param_var(key, p);
-                    args.push((Some(input.name.clone()), Expr::atom(var)));
+                    args.push((
+                        Some(crate::step_module::param_name(step, &input.name)),
+                        Expr::atom(var),
+                    ));
                 }
                 Binding::Literal(_) | Binding::Unresolved(_) => {}
             }
@@ -394,7 +470,22 @@ impl<'a, 'p> Body<'a, 'p> {
             .collect();
         let call = Expr::call(function, args);
         let start = self.lines_so_far() + 1;
-        if self.dynamic && !handlers.is_empty() {
+        let handled_inline = self.dynamic && !handlers.is_empty() && {
+            let only_on_error = error_only(pipeline);
+            let (handler, _) = handlers[0];
+            only_on_error.contains(&handler)
+        };
+        if self.dynamic && !handlers.is_empty() && !handled_inline {
+            // The handler also runs on the normal path: Python cannot jump there.
+            let (handler, _) = handlers[0];
+            let target = pipeline.graph[handler].display_name.clone();
+            self.line(indent, &format!("# Migration note: on error the source went on at `{}`, which also runs on the normal path; here the error propagates", comment(&target)));
+            self.diagnostics.push(
+                Diagnostic::warning("F0702", format!("the error handler of `{}` is also on the normal path and is not emitted as an except block", step.display_name))
+                    .with_primary(step.span, "catcher here"),
+            );
+            self.out.push_str(&call.render(4 * indent, &prefix, ""));
+        } else if handled_inline {
             let normal: BTreeSet<NodeIndex> = pipeline
                 .graph
                 .edges_directed(n, Direction::Outgoing)
@@ -413,13 +504,19 @@ impl<'a, 'p> Body<'a, 'p> {
             if handlers.len() > 1 {
                 self.line(indent + 1, "# Migration note: several catchers in the source; only the first handler is kept");
             }
+            let only_on_error = error_only(pipeline);
             let handler_set: BTreeSet<NodeIndex> = self
                 .reach(pipeline, key, handler, set)
                 .into_iter()
-                .filter(|x| !normal.contains(x))
+                .filter(|x| !normal.contains(x) && only_on_error.contains(x))
                 .collect();
             let before = self.out.len();
+            // A handler shared by several catchers is emitted in each except block.
+            let saved = self.consumed.clone();
+            self.in_handler += 1;
             self.emit_set(pipeline, key, &handler_set, indent + 1);
+            self.in_handler -= 1;
+            self.consumed = saved;
             if self.out.len() == before {
                 self.line(indent + 1, "raise");
             } else {
@@ -434,17 +531,36 @@ impl<'a, 'p> Body<'a, 'p> {
             .push((start, end, step.span, step.display_name.clone()));
     }
 
-    fn operand(&mut self, key: &str, b: &Binding) -> String {
+    /// A short Python expression for a condition operand. Loaded artifacts go into
+    /// locals first (emitted before the `if`), so conditions stay short lines.
+    fn operand(&mut self, key: &str, b: &Binding, safe: bool) -> String {
         match b {
             Binding::StepOutput {
                 step,
                 port,
                 projection,
-            } => format!(
-                "{}.load(){}",
-                self.output_var(key, step, port),
-                python_projection(projection)
-            ),
+            } => {
+                let source = self.output_var(key, step, port);
+                let base = match projection.last() {
+                    Some(Segment::Key(k)) => ferry_ir::naming::to_identifier(k),
+                    _ => format!("{step}_value"),
+                };
+                let local = self.namer.fresh(&base);
+                let value = if safe && !projection.is_empty() {
+                    self.needs.lookup_helper = true;
+                    let mut args = vec![(None, Expr::atom(format!("{source}.load()")))];
+                    args.extend(projection.iter().map(|s| match s {
+                        Segment::Key(k) => (None, Expr::atom(python::string(k))),
+                        Segment::Index(i) => (None, Expr::atom(i.to_string())),
+                    }));
+                    Expr::call("lookup", args)
+                } else {
+                    Expr::atom(format!("{source}.load(){}", python_projection(projection)))
+                };
+                self.prelude
+                    .push(value.render(0, &format!("{local} = "), ""));
+                local
+            }
             Binding::Parameter(p) => self.param_var(key, p),
             Binding::Literal(v) => python::value(v, &|x| x.to_string()).flat(),
             Binding::Unresolved(ph) => {
@@ -457,7 +573,8 @@ impl<'a, 'p> Body<'a, 'p> {
     fn condition(&mut self, pipeline: &Pipeline, key: &str, c: &Condition) -> String {
         match c {
             Condition::Compare { lhs, op, rhs } => {
-                let l = self.operand(key, lhs);
+                let safe = matches!(op, CompareOp::IsNull | CompareOp::IsPresent);
+                let l = self.operand(key, lhs, safe);
                 let positive = !matches!(rhs, Binding::Literal(Value::Bool(false)));
                 let test = |t: String| if positive { t } else { format!("not ({t})") };
                 match op {
@@ -467,12 +584,15 @@ impl<'a, 'p> Body<'a, 'p> {
                     | CompareOp::Le
                     | CompareOp::Gt
                     | CompareOp::Ge => {
-                        format!("{l} {} {}", op.as_str(), self.operand(key, rhs))
+                        format!("{l} {} {}", op.as_str(), self.operand(key, rhs, false))
                     }
-                    CompareOp::In => format!("{l} in {}", self.operand(key, rhs)),
+                    CompareOp::In => format!("{l} in {}", self.operand(key, rhs, false)),
                     CompareOp::Matches => {
                         self.needs.fnmatch = true;
-                        format!("fnmatch.fnmatchcase(str({l}), {})", self.operand(key, rhs))
+                        format!(
+                            "fnmatch.fnmatchcase(str({l}), {})",
+                            self.operand(key, rhs, false)
+                        )
                     }
                     CompareOp::IsNull => test(format!("{l} is None")),
                     CompareOp::IsPresent => test(format!("{l} is not None")),
@@ -497,7 +617,30 @@ impl<'a, 'p> Body<'a, 'p> {
                 .map(|c| format!("({})", self.condition(pipeline, key, c)))
                 .collect::<Vec<_>>()
                 .join(" or "),
-            Condition::Not(inner) => format!("not ({})", self.condition(pipeline, key, inner)),
+            Condition::Not(inner) => match inner.as_ref() {
+                // `not (a == b)` reads better, and ruff asks for it, as `a != b`.
+                Condition::Compare {
+                    lhs,
+                    op: op @ (CompareOp::Eq | CompareOp::Ne),
+                    rhs,
+                } => {
+                    let inverted = if *op == CompareOp::Eq {
+                        CompareOp::Ne
+                    } else {
+                        CompareOp::Eq
+                    };
+                    self.condition(
+                        pipeline,
+                        key,
+                        &Condition::Compare {
+                            lhs: lhs.clone(),
+                            op: inverted,
+                            rhs: rhs.clone(),
+                        },
+                    )
+                }
+                other => format!("not ({})", self.condition(pipeline, key, other)),
+            },
             Condition::Expr { language, text } => {
                 self.needs.unresolved_helper = true;
                 format!(
@@ -518,6 +661,35 @@ fn last_output(region: &Pipeline, key: &str, body: &mut Body) -> Option<String> 
     let step = &region.graph[last];
     let port = step.outputs[0].name.clone();
     Some(body.output_var(key, &step.name.clone(), &port))
+}
+
+/// Steps not reachable from the pipeline's sources without taking an error edge.
+fn error_only(pipeline: &Pipeline) -> BTreeSet<NodeIndex> {
+    let mut normal = BTreeSet::new();
+    let mut stack: Vec<NodeIndex> = pipeline
+        .step_indices()
+        .filter(|&n| {
+            pipeline
+                .graph
+                .edges_directed(n, Direction::Incoming)
+                .next()
+                .is_none()
+        })
+        .collect();
+    while let Some(n) = stack.pop() {
+        if !normal.insert(n) {
+            continue;
+        }
+        for e in pipeline.graph.edges_directed(n, Direction::Outgoing) {
+            if !matches!(e.weight().kind, EdgeKind::Error(_)) {
+                stack.push(e.target());
+            }
+        }
+    }
+    pipeline
+        .step_indices()
+        .filter(|n| !normal.contains(n))
+        .collect()
 }
 
 /// Kahn's algorithm, always taking the lowest index first: deterministic and stable.

@@ -50,16 +50,14 @@ fn module(line: &str) -> &str {
     rest.split([' ', '.']).next().unwrap_or(rest)
 }
 
-fn sort_key(line: &str) -> (bool, String) {
+fn sort_key(line: &str) -> (bool, Vec<(u8, u64, String)>) {
     let is_from = line.starts_with("from ");
     let rest = line
         .strip_prefix("from ")
         .or_else(|| line.strip_prefix("import "))
         .unwrap_or(line);
-    (
-        is_from,
-        rest.split(' ').next().unwrap_or(rest).to_lowercase(),
-    )
+    let module = rest.split(' ').next().unwrap_or(rest).to_lowercase();
+    (is_from, crate::step_module::natural_key(&module))
 }
 
 /// isort's order-by-type: CONSTANTS, then Classes, then functions and variables.
@@ -107,6 +105,24 @@ fn merge(lines: &[String]) -> Vec<String> {
     merged
 }
 
+/// A `from m import a, b` line too long for ruff becomes a parenthesised list.
+fn explode(line: &str) -> String {
+    if line.len() <= crate::python::LINE_WIDTH {
+        return format!("{line}\n");
+    }
+    match line.split_once(" import ") {
+        Some((head, names)) if head.starts_with("from ") => {
+            let mut out = format!("{head} import (\n");
+            for n in names.split(", ") {
+                out.push_str(&format!("    {n},\n"));
+            }
+            out.push_str(")\n");
+            out
+        }
+        _ => format!("{line}\n"),
+    }
+}
+
 /// The import block for `lines` (each a whole import statement), ending in a newline.
 pub fn block(lines: &[String]) -> String {
     let lines = merge(lines);
@@ -130,7 +146,7 @@ pub fn block(lines: &[String]) -> String {
             continue;
         }
         group.sort_by_key(|l| sort_key(l));
-        out.push(group.iter().map(|l| format!("{l}\n")).collect::<String>());
+        out.push(group.iter().map(|l| explode(l)).collect::<String>());
     }
     out.join("\n")
 }

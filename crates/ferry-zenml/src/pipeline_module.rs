@@ -101,10 +101,11 @@ pub fn emit(
     if needs.timestamp_helper {
         std_imports.push("from datetime import datetime");
     }
-    if pipeline
-        .params
-        .iter()
-        .any(|p| types::param(p.ty).contains("Any"))
+    if needs.lookup_helper
+        || pipeline
+            .params
+            .iter()
+            .any(|p| types::param(p.ty).contains("Any"))
     {
         std_imports.push("from typing import Any");
     }
@@ -146,6 +147,15 @@ pub fn emit(
             "    # TODO(migration): replace each unresolved(...) call with the real value.\n",
         );
         out.push_str("    raise NotImplementedError(f\"unresolved reference: {reference}\")\n");
+    }
+    if needs.lookup_helper {
+        out.push_str("\n\ndef lookup(value: Any, *path: str | int) -> Any:\n");
+        out.push_str("    \"\"\"The value at `path` inside `value`, or None where a part is missing.\"\"\"\n");
+        out.push_str("    for part in path:\n");
+        out.push_str("        in_dict = isinstance(value, dict) and part in value\n");
+        out.push_str("        in_list = isinstance(value, list) and isinstance(part, int)\n");
+        out.push_str("        if not (in_dict or (in_list and part < len(value))):\n");
+        out.push_str("            return None\n        value = value[part]\n    return value\n");
     }
     if needs.timestamp_helper {
         out.push_str("\n\ndef is_timestamp(value: object) -> bool:\n");
@@ -192,7 +202,16 @@ pub fn emit(
         doc_text(&pipeline.display_name).trim_end_matches('.')
     );
     let body_start = line_count(&out);
-    out.push_str(&drop_unused_assignments(&body.out));
+    // Dropping one unused assignment can make another one unused.
+    let mut text = body.out.clone();
+    loop {
+        let next = drop_unused_assignments(&text);
+        if next == text {
+            break;
+        }
+        text = next;
+    }
+    out.push_str(&text);
     for (start, end, span, what) in needs.calls {
         map.record(
             &file,
@@ -249,6 +268,11 @@ fn drop_unused_assignments(body: &str) -> String {
                     })
                     .collect();
                 let value = &rest[t.len() + 3..];
+                let is_call = value.trim_end().ends_with('(') || value.trim_end().ends_with(')');
+                if kept.iter().all(|k| k == "_") && !is_call {
+                    // A collected list nobody reads: drop the statement.
+                    continue;
+                }
                 out.push_str(&line[..indent]);
                 if kept.iter().all(|k| k == "_") {
                     out.push_str(value);

@@ -38,15 +38,23 @@ pub fn run_py(workflow: &Workflow, plan: &Plan) -> String {
     if several {
         out.push_str(" [--pipeline NAME]");
     }
-    out.push_str(".\"\"\"\n\nimport argparse\n");
+    out.push_str(".\"\"\"\n\n");
+    let mut imports: Vec<String> = [
+        "import argparse",
+        "import tempfile",
+        "from pathlib import Path",
+        "import yaml",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     if uses_json {
-        out.push_str("import json\n");
+        imports.push("import json".into());
     }
-    out.push_str("import tempfile\nfrom pathlib import Path\n\nimport yaml\n\n");
-    for (i, name) in plan.pipeline_names.iter().enumerate() {
-        let _ = writeln!(out, "from pipelines.{name} import {name}");
-        let _ = i;
+    for name in &plan.pipeline_names {
+        imports.push(format!("from pipelines.{name} import {name}"));
     }
+    out.push_str(&crate::imports::block(&imports));
     let entries: Vec<(Expr, Expr)> = plan
         .pipeline_names
         .iter()
@@ -110,7 +118,7 @@ pub fn run_py(workflow: &Workflow, plan: &Plan) -> String {
     if several {
         out.push_str("    chosen = PIPELINES[args.pipeline]\n");
     } else {
-        let _ = writeln!(out, "    chosen = PIPELINES[{}]", python::string(&first));
+        out.push_str("    chosen = next(iter(PIPELINES.values()))\n");
     }
     out.push_str("    config_path = Path(args.config or chosen[\"config\"])\n");
     out.push_str("    config = yaml.safe_load(config_path.read_text()) or {}\n");

@@ -142,10 +142,18 @@ impl Expr {
     pub fn render(&self, indent: usize, prefix: &str, suffix: &str) -> String {
         let flat = self.flat();
         let pad = " ".repeat(indent);
-        if indent + prefix.len() + flat.chars().count() + suffix.len() <= LINE_WIDTH
-            || matches!(self, Expr::Atom(_))
-        {
+        let fits = indent + prefix.len() + flat.chars().count() + suffix.len() <= LINE_WIDTH;
+        let empty_call = matches!(self, Expr::Call(_, args) if args.is_empty());
+        if fits || matches!(self, Expr::Atom(_)) {
             return format!("{pad}{prefix}{flat}{suffix}\n");
+        }
+        if empty_call {
+            // Nothing to split inside `f()`: ruff wraps the right-hand side instead.
+            return if prefix.ends_with("= ") {
+                format!("{pad}{prefix}(\n{pad}    {flat}\n{pad}){suffix}\n")
+            } else {
+                format!("{pad}{prefix}{flat}{suffix}\n")
+            };
         }
         let inner = indent + 4;
         let (open, close, items): (String, &str, Vec<(String, &Expr)>) = match self {

@@ -23,6 +23,31 @@ struct Param {
     todo: Option<String>,
 }
 
+/// Locals the generated bodies use; an input with one of these names is renamed.
+const BODY_LOCALS: &[&str] = &[
+    "request",
+    "client",
+    "response",
+    "waiter",
+    "payload",
+    "result",
+    "command",
+    "completed",
+    "job_config",
+    "target",
+    "step",
+];
+
+/// The Python parameter name of a step input. Bodies carried over from the source keep
+/// their names; generated bodies rename inputs that would clash with their locals.
+pub fn param_name(step: &Step, input: &str) -> String {
+    if !matches!(step.kind, StepKind::Python { .. }) && BODY_LOCALS.contains(&input) {
+        format!("{input}_value")
+    } else {
+        input.to_string()
+    }
+}
+
 fn params(planned: &PlannedStep, plan: &Plan) -> Vec<Param> {
     planned
         .step
@@ -39,15 +64,11 @@ fn params(planned: &PlannedStep, plan: &Plan) -> Vec<Param> {
                     .and_then(|p| p.step.output(port))
                     .map_or("Any", |o| types::port(o.ty));
                 let prelude = (!projection.is_empty()).then(|| {
-                    format!(
-                        "{} = {}{}",
-                        input.name,
-                        input.name,
-                        python_projection(projection)
-                    )
+                    let name = param_name(planned.step, &input.name);
+                    format!("{name} = {name}{}", python_projection(projection))
                 });
                 Param {
-                    name: input.name.clone(),
+                    name: param_name(planned.step, &input.name),
                     annotation: ty.to_string(),
                     default: None,
                     prelude,
@@ -60,7 +81,7 @@ fn params(planned: &PlannedStep, plan: &Plan) -> Vec<Param> {
                     .param(p)
                     .map_or("Any", |p| types::param(p.ty));
                 Param {
-                    name: input.name.clone(),
+                    name: param_name(planned.step, &input.name),
                     annotation: ty.to_string(),
                     default: None,
                     prelude: None,
@@ -68,14 +89,14 @@ fn params(planned: &PlannedStep, plan: &Plan) -> Vec<Param> {
                 }
             }
             Binding::Literal(v) => Param {
-                name: input.name.clone(),
+                name: param_name(planned.step, &input.name),
                 annotation: types::literal(v).to_string(),
                 default: Some(python::value(v, &|n| n.to_string()).flat()),
                 prelude: None,
                 todo: None,
             },
             Binding::Unresolved(ph) => Param {
-                name: input.name.clone(),
+                name: param_name(planned.step, &input.name),
                 annotation: "Any".into(),
                 default: Some("None".into()),
                 prelude: None,
@@ -217,7 +238,7 @@ fn body(step: &Step, imports: &mut BTreeSet<&'static str>) -> Vec<String> {
         );
         return raise_with("NotImplementedError", &message);
     }
-    let input = |n: &str| n.to_string();
+    let input = |n: &str| param_name(step, n);
     let returns = |expr: &str| -> Vec<String> {
         if step.outputs.is_empty() {
             Vec::new()
@@ -247,11 +268,14 @@ fn body(step: &Step, imports: &mut BTreeSet<&'static str>) -> Vec<String> {
                 .map(|l| l[4..].to_string())
                 .collect()
         }
-        StepKind::Transform { template } => {
-            let mut lines = render_assignment("result", &python::value(template, &input));
-            lines.extend(returns("result"));
-            lines
+        StepKind::Transform { template } if !step.outputs.is_empty() => {
+            python::value(template, &input)
+                .render(4, "return ", "")
+                .lines()
+                .map(|l| l[4..].to_string())
+                .collect()
         }
+        StepKind::Transform { .. } => Vec::new(),
         StepKind::Wait { seconds, until } => {
             imports.insert("import time");
             let mut lines = Vec::new();
@@ -261,12 +285,11 @@ fn body(step: &Step, imports: &mut BTreeSet<&'static str>) -> Vec<String> {
                 }
                 (Some(_), _) => lines.push("time.sleep(float(seconds))".into()),
                 (None, Some(_)) => {
-                    imports.insert("from datetime import datetime, timezone");
+                    imports.insert("from datetime import UTC, datetime");
+                    lines.push("target = datetime.fromisoformat(str(until))".into());
                     lines.push(
-                        "target = datetime.fromisoformat(str(until).replace(\"Z\", \"+00:00\"))"
-                            .into(),
+                        "time.sleep(max(0.0, (target - datetime.now(UTC)).total_seconds()))".into(),
                     );
-                    lines.push("time.sleep(max(0.0, (target - datetime.now(timezone.utc)).total_seconds()))".into());
                 }
                 (None, None) => {}
             }
@@ -550,7 +573,7 @@ pub fn emit(
     }
     let body_start = line_count(&out) + 1;
     if body_lines.is_empty() && params.iter().all(|p| p.prelude.is_none()) {
-        let _ = writeln!(out, "    return None");
+        // The docstring is the whole body.
     }
     for line in &body_lines {
         if line.is_empty() {
@@ -616,11 +639,14 @@ pub fn init_module(plan: &Plan) -> String {
         .filter(|s| s.has_module())
         .map(|s| s.py_name.as_str())
         .collect();
-    names.sort_unstable();
-    for n in &names {
-        let _ = writeln!(out, "from steps.{n} import {n}");
-    }
-    if !names.is_empty() {
+    // ruff's RUF022 wants a natural sort (`step_2` before `step_10`).
+    names.sort_by_key(|n| natural_key(n));
+    let lines: Vec<String> = names
+        .iter()
+        .map(|n| format!("from steps.{n} import {n}"))
+        .collect();
+    if !lines.is_empty() {
+        out.push_str(&crate::imports::block(&lines));
         out.push('\n');
     }
     let all = Expr::List(
@@ -635,4 +661,35 @@ pub fn init_module(plan: &Plan) -> String {
 
 pub fn errors_module() -> String {
     "\"\"\"Errors raised by migrated steps.\"\"\"\n\n\nclass PipelineFailedError(RuntimeError):\n    \"\"\"A Fail state / FailStep of the source workflow was reached.\"\"\"\n\n    def __init__(self, error: str | None = None, cause: str | None = None) -> None:\n        super().__init__(f\"{error}: {cause}\")\n        self.error = error\n        self.cause = cause\n".to_string()
+}
+
+/// Sort key that compares runs of digits by value.
+pub fn natural_key(s: &str) -> Vec<(u8, u64, String)> {
+    let mut out = Vec::new();
+    let mut digits = String::new();
+    let mut text = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            if !text.is_empty() {
+                out.push((1, 0, std::mem::take(&mut text)));
+            }
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                out.push((
+                    0,
+                    digits.parse().unwrap_or(u64::MAX),
+                    std::mem::take(&mut digits),
+                ));
+            }
+            text.push(c);
+        }
+    }
+    if !text.is_empty() {
+        out.push((1, 0, text));
+    }
+    if !digits.is_empty() {
+        out.push((0, digits.parse().unwrap_or(u64::MAX), digits));
+    }
+    out
 }

@@ -1,0 +1,273 @@
+//! The driver: finds every `Pipeline(...)` call, sets up the scope it is built in and
+//! lowers its parameters, steps and triggers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ferry_diagnostics::{Diagnostic, FileId, SourceMap};
+use ferry_ir::naming::{Namer, to_identifier};
+use ferry_ir::{Frontend, ModelRegistration, Pipeline, SourceRef, Trigger, Workflow};
+use ferry_passes::Lowered;
+use ferry_python::ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
+use ferry_python::{CallInfo, ParsedModule, Ranged, Scope};
+use petgraph::stable_graph::NodeIndex;
+
+use crate::Options;
+
+/// How deep the front end follows statement blocks, name bindings and step references.
+pub const MAX_DEPTH: usize = 64;
+
+pub fn lower_file(sources: &SourceMap, file: FileId, options: &Options) -> Lowered {
+    let Some((module, mut diagnostics)) = ferry_python::parse(sources, file) else {
+        return Lowered::default();
+    };
+    let path = sources.get(file).map(|f| f.path.clone()).unwrap_or_default();
+    let stem = std::path::Path::new(&path)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("pipeline")
+        .to_string();
+    let module_name = options.module_name.clone().unwrap_or_else(|| stem.clone());
+    let module_scope = Scope::module(module_name, module.body());
+    let star_import = module.body().iter().any(|s| match s {
+        Stmt::ImportFrom(i) => {
+            i.names.iter().any(|a| a.name.id.as_str() == "*")
+                && i.module.as_ref().is_some_and(|m| m.id.as_str().starts_with("sagemaker"))
+        }
+        _ => false,
+    });
+
+    let mut found = Vec::new();
+    find_pipelines(&module_scope, module.body(), None, 0, &mut found);
+    let mut workflow = Workflow::new(to_identifier(&stem), Frontend::Sagemaker);
+    workflow.sources.push(SourceRef { file, path });
+    if found.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning("F0410", "no SageMaker `Pipeline(...)` call found in this file")
+                .with_primary(ferry_diagnostics::Span::new(file, 0, 0), "searched from here")
+                .with_help("ferry lowers files that build a `sagemaker.workflow.pipeline.Pipeline`"),
+        );
+        return Lowered {
+            workflow: None,
+            diagnostics,
+        };
+    }
+    let mut pipeline_namer = Namer::new();
+    for (index, (call, def)) in found.into_iter().enumerate() {
+        let function_scope;
+        let scope: &Scope<'_> = match def {
+            Some(def) => {
+                function_scope = Scope::nested(&module_scope, &def.body);
+                &function_scope
+            }
+            None => &module_scope,
+        };
+        let mut lowerer = Lowerer::new(&module, scope, def, star_import);
+        lowerer.lower_pipeline(call, &mut pipeline_namer);
+        if index == 0 && !lowerer.pipeline.display_name.is_empty() {
+            workflow.name = to_identifier(&lowerer.pipeline.display_name);
+        }
+        workflow.triggers.append(&mut lowerer.triggers);
+        workflow.models.append(&mut lowerer.models);
+        diagnostics.append(&mut lowerer.diagnostics);
+        workflow.pipelines.push(lowerer.pipeline);
+    }
+    Lowered {
+        workflow: Some(workflow),
+        diagnostics,
+    }
+}
+
+/// Every `Pipeline(...)` call with the function it is built in (`None`: module level).
+fn find_pipelines<'a>(
+    scope: &Scope<'_>,
+    body: &'a [Stmt],
+    def: Option<&'a StmtFunctionDef>,
+    depth: usize,
+    found: &mut Vec<(&'a ExprCall, Option<&'a StmtFunctionDef>)>,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for stmt in body {
+        let value: Option<&Expr> = match stmt {
+            Stmt::Assign(a) => Some(&a.value),
+            Stmt::AnnAssign(a) => a.value.as_deref(),
+            Stmt::Return(r) => r.value.as_deref(),
+            Stmt::Expr(e) => Some(&e.value),
+            _ => None,
+        };
+        if let Some(Expr::Call(call)) = value
+            && is_pipeline_class(scope, &call.func)
+        {
+            found.push((call, def));
+        }
+        match stmt {
+            Stmt::FunctionDef(inner) => find_pipelines(scope, &inner.body, Some(inner), depth + 1, found),
+            Stmt::If(s) => {
+                find_pipelines(scope, &s.body, def, depth + 1, found);
+                for clause in &s.elif_else_clauses {
+                    find_pipelines(scope, &clause.body, def, depth + 1, found);
+                }
+            }
+            Stmt::With(s) => find_pipelines(scope, &s.body, def, depth + 1, found),
+            Stmt::Try(s) => {
+                find_pipelines(scope, &s.body, def, depth + 1, found);
+                find_pipelines(scope, &s.orelse, def, depth + 1, found);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_pipeline_class(scope: &Scope<'_>, func: &Expr) -> bool {
+    match scope.qualified_name(func) {
+        Some(q) => q == "sagemaker.workflow.pipeline.Pipeline" || q == "sagemaker.workflow.Pipeline"
+            || q == "sagemaker.mlops.workflow.pipeline.Pipeline",
+        None => false,
+    }
+}
+
+/// Lowers one pipeline; the `impl` blocks in `values`, `steps`, `conditions` and
+/// `policies` add the per-construct parts.
+pub struct Lowerer<'a> {
+    pub module: &'a ParsedModule,
+    pub scope: &'a Scope<'a>,
+    /// Statements searched for mutations (`set_hyperparameters`, `put_triggers`, ...):
+    /// the module body and the body of the function building the pipeline.
+    pub statement_lists: Vec<&'a [Stmt]>,
+    pub star_import: bool,
+    pub pipeline: Pipeline,
+    pub step_namer: Namer,
+    pub param_namer: Namer,
+    /// Lowered steps by the start offset of the expression that constructs them.
+    pub steps: BTreeMap<u32, NodeIndex>,
+    /// SageMaker step names already used, for F0417.
+    pub step_names: BTreeMap<String, ferry_diagnostics::Span>,
+    pub in_progress: BTreeSet<u32>,
+    pub reported_star_calls: BTreeSet<u32>,
+    pub depth: usize,
+    /// Pipeline parameters by the start offset of their constructor call.
+    pub params: BTreeMap<u32, String>,
+    pub triggers: Vec<Trigger>,
+    pub models: Vec<ModelRegistration>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(
+        module: &'a ParsedModule,
+        scope: &'a Scope<'a>,
+        def: Option<&'a StmtFunctionDef>,
+        star_import: bool,
+    ) -> Self {
+        let mut statement_lists: Vec<&'a [Stmt]> = vec![module.body()];
+        if let Some(def) = def {
+            statement_lists.push(&def.body);
+        }
+        Lowerer {
+            module,
+            scope,
+            statement_lists,
+            star_import,
+            pipeline: Pipeline::new("pipeline", "", ferry_diagnostics::Span::detached()),
+            step_namer: Namer::new(),
+            param_namer: Namer::new(),
+            steps: BTreeMap::new(),
+            step_names: BTreeMap::new(),
+            in_progress: BTreeSet::new(),
+            reported_star_calls: BTreeSet::new(),
+            depth: 0,
+            params: BTreeMap::new(),
+            triggers: Vec::new(),
+            models: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn lower_pipeline(&mut self, call: &'a ExprCall, pipeline_namer: &mut Namer) {
+        let expr_call = self.module.span(call);
+        let info = self.call_info_of(call);
+        let display = match info.arg(0, "name") {
+            Some(e) => self.constant_string(e, "pipeline name"),
+            None => None,
+        }
+        .unwrap_or_else(|| "pipeline".to_string());
+        self.pipeline = Pipeline::new(pipeline_namer.fresh(&display), display, expr_call);
+        if let Some(params) = info.keyword("parameters") {
+            for element in self.list_elements(params, "parameters") {
+                match self.as_param_call(element) {
+                    Some(param_call) => {
+                        self.param_name(param_call, true);
+                    }
+                    None => self.diagnostics.push(
+                        Diagnostic::warning("F0416", "pipeline parameter is not a `Parameter*(...)` call ferry can read")
+                            .with_primary(self.module.span(element), "not a parameter"),
+                    ),
+                }
+            }
+        }
+        if let Some(config) = info.keyword("pipeline_definition_config") {
+            self.pipeline.notes.push(format!(
+                "pipeline_definition_config={} (job-name prefixes have no ZenML equivalent)",
+                self.module.text_of(config)
+            ));
+        }
+        match info.arg(3, "steps") {
+            Some(steps) => {
+                for element in self.list_elements(steps, "steps") {
+                    self.ensure_step(element);
+                }
+            }
+            None => self.diagnostics.push(
+                Diagnostic::warning("F0416", "`Pipeline(...)` has no `steps=`")
+                    .with_primary(expr_call, "no steps"),
+            ),
+        }
+        self.lower_triggers(call);
+    }
+
+    pub fn call_info_of(&mut self, call: &'a ExprCall) -> CallInfo<'a> {
+        let mut info = CallInfo {
+            call,
+            span: self.module.span(call),
+            callee: self.scope.qualified_name(&call.func),
+            callee_text: self.module.text_of(&*call.func),
+            args: Vec::new(),
+            keywords: Vec::new(),
+            star_args: Vec::new(),
+        };
+        for arg in call.arguments.args.iter() {
+            match arg {
+                Expr::Starred(_) => info.star_args.push(self.module.span(arg)),
+                _ => info.args.push(arg),
+            }
+        }
+        for keyword in call.arguments.keywords.iter() {
+            match &keyword.arg {
+                Some(name) => info.keywords.push(ferry_python::KeywordArg {
+                    name: name.id.as_str(),
+                    value: &keyword.value,
+                    span: self.module.span(keyword),
+                }),
+                None => info.star_args.push(self.module.span(keyword)),
+            }
+        }
+        if !info.star_args.is_empty() && self.reported_star_calls.insert(info.span.start) {
+            let mut diagnostic = Diagnostic::warning(
+                "F0411",
+                format!("`*`/`**` arguments of `{}` cannot be read statically", info.callee_text),
+            )
+            .with_flag(ferry_diagnostics::MigrationFlag::Medium)
+            .with_help("pass the arguments by keyword so ferry can read them");
+            for span in &info.star_args {
+                diagnostic = diagnostic.with_primary(*span, "unpacked here");
+            }
+            self.diagnostics.push(diagnostic);
+        }
+        info
+    }
+
+    pub fn span(&self, node: &impl Ranged) -> ferry_diagnostics::Span {
+        self.module.span(node)
+    }
+}
