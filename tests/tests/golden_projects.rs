@@ -19,12 +19,16 @@ fn golden_inputs() -> Vec<(String, PathBuf)> {
     let mut inputs = Vec::new();
     for frontend in ["ir", "asl", "sagemaker", "dagster"] {
         let dir = root().join("golden").join(frontend);
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
         for path in paths {
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            let compiles = ["ferry", "json", "yaml", "yml", "py"].iter().any(|e| name.ends_with(&format!(".{e}")))
+            let compiles = ["ferry", "json", "yaml", "yml", "py"]
+                .iter()
+                .any(|e| name.ends_with(&format!(".{e}")))
                 && !name.starts_with("invalid_");
             if path.is_file() && compiles {
                 inputs.push((frontend.to_string(), path));
@@ -40,15 +44,30 @@ fn stem(path: &Path) -> String {
 }
 
 fn project(path: &Path) -> BTreeMap<String, String> {
-    let mut compiled = compile_file(path, None, &DriveOptions { verify_each: true, ..DriveOptions::default() });
+    let mut compiled = compile_file(
+        path,
+        None,
+        &DriveOptions {
+            verify_each: true,
+            ..DriveOptions::default()
+        },
+    );
     let files = emit_project(&mut compiled, Target::Local);
-    let errors: Vec<_> = compiled.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<_> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
     files.unwrap_or_else(|| panic!("{}: no project", path.display()))
 }
 
 fn render(files: &BTreeMap<String, String>) -> String {
-    files.iter().map(|(path, text)| format!("=== {path}\n{text}")).collect::<Vec<_>>().join("\n")
+    files
+        .iter()
+        .map(|(path, text)| format!("=== {path}\n{text}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -60,7 +79,9 @@ fn golden_projects_snapshot() {
         settings.set_snapshot_path(root().join("golden").join(&frontend).join("snapshots"));
         settings.set_prepend_module_to_snapshot(false);
         settings.set_input_file(&path);
-        settings.bind(|| insta::assert_snapshot!(format!("{}.project", stem(&path)), render(&project(&path))));
+        settings.bind(|| {
+            insta::assert_snapshot!(format!("{}.project", stem(&path)), render(&project(&path)))
+        });
     }
 }
 
@@ -91,10 +112,23 @@ fn golden_projects_pass_ruff_compileall_and_run_on_zenml() {
     }
     let script = format!(
         "source scripts/python-env.sh && scripts/check-projects.sh {}",
-        specs.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(" ")
+        specs
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(" ")
     );
-    let output = Command::new("bash").arg("-c").arg(&script).current_dir(root()).output().expect("bash runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(root())
+        .output()
+        .expect("bash runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     println!("{text}");
     assert!(output.status.success(), "python checks failed:\n{text}");
     assert!(text.contains("check-projects: OK"), "{text}");

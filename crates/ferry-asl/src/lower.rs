@@ -212,8 +212,10 @@ impl State<'_> {
 
     /// A Pass state that changes nothing: elided, its edges reconnected.
     fn is_noop_pass(&self) -> bool {
+        // A terminal no-op Pass stays: transitions into it need a target.
         self.ty == "Pass"
             && !self.jsonata
+            && self.field("Next").is_some()
             && [
                 "Result",
                 "Parameters",
@@ -732,19 +734,23 @@ impl MachineLowering<'_, '_> {
                 StepKind::Lambda {
                     payload, function, ..
                 } => {
-                    if let Value::Object(fields) = &value {
-                        if let Some((_, Value::String(f))) =
-                            fields.iter().find(|(k, _)| k == "FunctionName")
-                        {
-                            *function = f.clone();
+                    // `lambda:invoke` takes {FunctionName, Payload}; a plain function
+                    // ARN takes the whole template as its payload.
+                    let invoke_form = matches!(&value, Value::Object(fields) if fields.iter().any(|(k, _)| k == "FunctionName"));
+                    match &value {
+                        Value::Object(fields) if invoke_form => {
+                            if let Some((_, Value::String(f))) =
+                                fields.iter().find(|(k, _)| k == "FunctionName")
+                            {
+                                *function = f.clone();
+                            }
+                            *payload = fields
+                                .iter()
+                                .find(|(k, _)| k == "Payload")
+                                .map(|(_, v)| v.clone())
+                                .unwrap_or(Value::Object(Vec::new()));
                         }
-                        *payload = fields
-                            .iter()
-                            .find(|(k, _)| k == "Payload")
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or(Value::Object(Vec::new()));
-                    } else {
-                        *payload = value;
+                        _ => *payload = value,
                     }
                 }
                 _ => {}

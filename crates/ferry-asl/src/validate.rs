@@ -428,7 +428,8 @@ impl Checker<'_> {
         let allowed = allowed(ty);
         for (key, _) in state.fields() {
             let k = key.text.as_str();
-            if COMMON.contains(&k) {
+            // Next/End on a state that must not have them is F0308, reported below.
+            if COMMON.contains(&k) || matches!(k, "Next" | "End") {
                 continue;
             }
             if !allowed.contains(&k) {
@@ -471,7 +472,7 @@ impl Checker<'_> {
                     self.err(
                         "F0308",
                         span,
-                        format!("a {ty} state has neither `Next` nor `End`"),
+                        format!("a {ty} state must not have `Next` or `End`"),
                         "remove this",
                     );
                 }
