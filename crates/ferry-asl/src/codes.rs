@@ -44,7 +44,7 @@ pub static CODES: &[CodeInfo] = &[
     CodeInfo {
         code: "F0309",
         title: "state name too long or empty",
-        explanation: "State names are 1 to 80 characters.",
+        explanation: "State names are 1 to 80 characters and unique across the whole machine, nested machines included (execution history identifies states by name). ferry still lowers the definition; fix the name so that Step Functions accepts it.",
     },
     CodeInfo {
         code: "F0310",
