@@ -226,6 +226,11 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// Whether this scope itself (not a parent) binds `name`.
+    pub fn binds_locally(&self, name: &str) -> bool {
+        self.symbols.contains_key(name)
+    }
+
     /// Every binding of this scope (not the parents'), by name then source order.
     pub fn symbols(&self) -> impl Iterator<Item = &Symbol<'a>> {
         self.symbols.values().flatten()

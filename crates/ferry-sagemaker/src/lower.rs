@@ -20,7 +20,10 @@ pub fn lower_file(sources: &SourceMap, file: FileId, options: &Options) -> Lower
     let Some((module, mut diagnostics)) = ferry_python::parse(sources, file) else {
         return Lowered::default();
     };
-    let path = sources.get(file).map(|f| f.path.clone()).unwrap_or_default();
+    let path = sources
+        .get(file)
+        .map(|f| f.path.clone())
+        .unwrap_or_default();
     let stem = std::path::Path::new(&path)
         .file_stem()
         .and_then(|s| s.to_str())
@@ -31,7 +34,9 @@ pub fn lower_file(sources: &SourceMap, file: FileId, options: &Options) -> Lower
     let star_import = module.body().iter().any(|s| match s {
         Stmt::ImportFrom(i) => {
             i.names.iter().any(|a| a.name.id.as_str() == "*")
-                && i.module.as_ref().is_some_and(|m| m.id.as_str().starts_with("sagemaker"))
+                && i.module
+                    .as_ref()
+                    .is_some_and(|m| m.id.as_str().starts_with("sagemaker"))
         }
         _ => false,
     });
@@ -42,9 +47,15 @@ pub fn lower_file(sources: &SourceMap, file: FileId, options: &Options) -> Lower
     workflow.sources.push(SourceRef { file, path });
     if found.is_empty() {
         diagnostics.push(
-            Diagnostic::warning("F0410", "no SageMaker `Pipeline(...)` call found in this file")
-                .with_primary(ferry_diagnostics::Span::new(file, 0, 0), "searched from here")
-                .with_help("ferry lowers files that build a `sagemaker.workflow.pipeline.Pipeline`"),
+            Diagnostic::warning(
+                "F0410",
+                "no SageMaker `Pipeline(...)` call found in this file",
+            )
+            .with_primary(
+                ferry_diagnostics::Span::new(file, 0, 0),
+                "searched from here",
+            )
+            .with_help("ferry lowers files that build a `sagemaker.workflow.pipeline.Pipeline`"),
         );
         return Lowered {
             workflow: None,
@@ -102,7 +113,9 @@ fn find_pipelines<'a>(
             found.push((call, def));
         }
         match stmt {
-            Stmt::FunctionDef(inner) => find_pipelines(scope, &inner.body, Some(inner), depth + 1, found),
+            Stmt::FunctionDef(inner) => {
+                find_pipelines(scope, &inner.body, Some(inner), depth + 1, found)
+            }
             Stmt::If(s) => {
                 find_pipelines(scope, &s.body, def, depth + 1, found);
                 for clause in &s.elif_else_clauses {
@@ -121,8 +134,11 @@ fn find_pipelines<'a>(
 
 fn is_pipeline_class(scope: &Scope<'_>, func: &Expr) -> bool {
     match scope.qualified_name(func) {
-        Some(q) => q == "sagemaker.workflow.pipeline.Pipeline" || q == "sagemaker.workflow.Pipeline"
-            || q == "sagemaker.mlops.workflow.pipeline.Pipeline",
+        Some(q) => {
+            q == "sagemaker.workflow.pipeline.Pipeline"
+                || q == "sagemaker.workflow.Pipeline"
+                || q == "sagemaker.mlops.workflow.pipeline.Pipeline"
+        }
         None => false,
     }
 }
@@ -136,6 +152,8 @@ pub struct Lowerer<'a> {
     /// the module body and the body of the function building the pipeline.
     pub statement_lists: Vec<&'a [Stmt]>,
     pub star_import: bool,
+    /// The function building the pipeline (`get_pipeline(...)`), if any.
+    pub function: Option<&'a StmtFunctionDef>,
     pub pipeline: Pipeline,
     pub step_namer: Namer,
     pub param_namer: Namer,
@@ -148,6 +166,8 @@ pub struct Lowerer<'a> {
     pub depth: usize,
     /// Pipeline parameters by the start offset of their constructor call.
     pub params: BTreeMap<u32, String>,
+    /// `LambdaOutput`/`CallbackOutput` objects by call offset: (step name, output name).
+    pub output_objects: BTreeMap<u32, (String, String)>,
     pub triggers: Vec<Trigger>,
     pub models: Vec<ModelRegistration>,
     pub diagnostics: Vec<Diagnostic>,
@@ -169,6 +189,7 @@ impl<'a> Lowerer<'a> {
             scope,
             statement_lists,
             star_import,
+            function: def,
             pipeline: Pipeline::new("pipeline", "", ferry_diagnostics::Span::detached()),
             step_namer: Namer::new(),
             param_namer: Namer::new(),
@@ -178,6 +199,7 @@ impl<'a> Lowerer<'a> {
             reported_star_calls: BTreeSet::new(),
             depth: 0,
             params: BTreeMap::new(),
+            output_objects: BTreeMap::new(),
             triggers: Vec::new(),
             models: Vec::new(),
             diagnostics: Vec::new(),
@@ -200,8 +222,11 @@ impl<'a> Lowerer<'a> {
                         self.param_name(param_call, true);
                     }
                     None => self.diagnostics.push(
-                        Diagnostic::warning("F0416", "pipeline parameter is not a `Parameter*(...)` call ferry can read")
-                            .with_primary(self.module.span(element), "not a parameter"),
+                        Diagnostic::warning(
+                            "F0416",
+                            "pipeline parameter is not a `Parameter*(...)` call ferry can read",
+                        )
+                        .with_primary(self.module.span(element), "not a parameter"),
                     ),
                 }
             }
@@ -255,7 +280,10 @@ impl<'a> Lowerer<'a> {
         if !info.star_args.is_empty() && self.reported_star_calls.insert(info.span.start) {
             let mut diagnostic = Diagnostic::warning(
                 "F0411",
-                format!("`*`/`**` arguments of `{}` cannot be read statically", info.callee_text),
+                format!(
+                    "`*`/`**` arguments of `{}` cannot be read statically",
+                    info.callee_text
+                ),
             )
             .with_flag(ferry_diagnostics::MigrationFlag::Medium)
             .with_help("pass the arguments by keyword so ferry can read them");

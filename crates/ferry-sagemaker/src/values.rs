@@ -67,9 +67,13 @@ impl<'a> Lowerer<'a> {
 
     /// The `@step`-decorated function a call invokes, if it is one.
     pub fn function_step_def(&self, call: &ExprCall) -> Option<&'a StmtFunctionDef> {
-        let Expr::Name(name) = &*call.func else { return None };
+        let Expr::Name(name) = &*call.func else {
+            return None;
+        };
         let symbol = self.scope.lookup(&name.id)?;
-        let SymbolKind::Function(def) = symbol.kind else { return None };
+        let SymbolKind::Function(def) = symbol.kind else {
+            return None;
+        };
         def.decorator_list
             .iter()
             .any(|d| {
@@ -85,7 +89,7 @@ impl<'a> Lowerer<'a> {
 
     pub fn classify(&self, expr: &'a Expr) -> Thing<'a> {
         let expr = self.follow(expr);
-        if let Ok(value) = ferry_python::fold(self.module, self.scope, expr) {
+        if let Ok(value) = self.fold(expr) {
             return Thing::Const(value);
         }
         match expr {
@@ -108,14 +112,14 @@ impl<'a> Lowerer<'a> {
                     };
                 }
                 if let Expr::Attribute(attr) = &*call.func {
+                    if attr.attr.id.as_str() == "to_string" {
+                        return self.classify(&attr.value);
+                    }
                     let receiver = self.follow(&attr.value);
                     if let Expr::Call(inner) = receiver
                         && self.sagemaker_class(inner).is_some()
                     {
                         return Thing::MethodCall(call);
-                    }
-                    if attr.attr.id.as_str() == "to_string" {
-                        return self.classify(&attr.value);
                     }
                 }
                 Thing::Python(expr)
@@ -152,7 +156,7 @@ impl<'a> Lowerer<'a> {
                     current = &attr.value;
                 }
                 Expr::Subscript(sub) => {
-                    match ferry_python::fold(self.module, self.scope, &sub.slice) {
+                    match self.fold(&sub.slice) {
                         Ok(Value::String(key)) => {
                             parts.push(format!("['{key}']"));
                             segments.push(Segment::Key(key));
@@ -182,6 +186,29 @@ impl<'a> Lowerer<'a> {
         Thing::Python(expr)
     }
 
+    /// Fold a constant; inside `get_pipeline(...)`-style functions, a parameter of the
+    /// function that is not reassigned stands for its default value.
+    pub fn fold(&self, expr: &Expr) -> Result<Value, ferry_python::FoldError> {
+        let defaults = |name: &str| -> Option<Value> {
+            let def = self.function?;
+            if self.scope.binds_locally(name) {
+                return None;
+            }
+            let param = def
+                .parameters
+                .posonlyargs
+                .iter()
+                .chain(def.parameters.args.iter())
+                .chain(def.parameters.kwonlyargs.iter())
+                .find(|p| p.parameter.name.id.as_str() == name)?;
+            let default = param.default.as_deref()?;
+            ferry_python::fold(self.module, self.scope, default)
+                .ok()
+                .filter(|v| *v != Value::Null)
+        };
+        ferry_python::fold_with(self.module, self.scope, expr, &defaults)
+    }
+
     pub fn as_param_call(&self, expr: &'a Expr) -> Option<&'a ExprCall> {
         match self.classify(expr) {
             Thing::Param(call) => Some(call),
@@ -205,10 +232,12 @@ impl<'a> Lowerer<'a> {
             .arg(0, "name")
             .and_then(|e| self.constant_string(e, "parameter name"))
             .unwrap_or_else(|| "parameter".to_string());
-        let default = info.arg(1, "default_value").map(|e| match self.classify(e) {
-            Thing::Const(v) => v,
-            _ => Value::String(self.module.text_of(e).to_string()),
-        });
+        let default = info
+            .arg(1, "default_value")
+            .map(|e| match self.classify(e) {
+                Thing::Const(v) => v,
+                _ => Value::String(self.module.text_of(e).to_string()),
+            });
         let name = self.param_namer.fresh(&raw);
         let span = self.span(call);
         if !listed {
@@ -220,14 +249,10 @@ impl<'a> Lowerer<'a> {
                 .with_primary(span, "declared here"),
             );
         }
-        let mapping = if raw == name {
-            ferry_ir::Mapping::direct(format!("{}({raw})", class_name(class)))
-        } else {
-            ferry_ir::Mapping::approximate(
-                format!("{}({raw})", class_name(class)),
-                format!("renamed to the Python identifier `{name}`"),
-            )
-        };
+        let mut mapping = ferry_ir::Mapping::direct(format!("{}({raw})", class_name(class)));
+        if raw != name {
+            mapping.note = format!("typed pipeline parameter `{name}`");
+        }
         self.pipeline.params.push(Parameter {
             name: name.clone(),
             ty: class.ir_type(),
@@ -254,38 +279,67 @@ impl<'a> Lowerer<'a> {
             Thing::Const(Value::Number(n)) => Some(n),
             _ => {
                 self.diagnostics.push(
-                    Diagnostic::warning("F0416", format!("the {what} is not a constant ferry can read"))
-                        .with_primary(self.span(expr), "computed at run time"),
+                    Diagnostic::warning(
+                        "F0416",
+                        format!("the {what} is not a constant ferry can read"),
+                    )
+                    .with_primary(self.span(expr), "computed at run time"),
                 );
                 None
             }
         }
     }
 
-    /// The elements of a list argument; a name bound to a list is followed. Lists built
-    /// by Python ferry does not evaluate are F0411.
+    /// The elements of a list argument: list and tuple literals, names bound to them
+    /// (with their top-level `append`/`extend` calls), `a + b` concatenations and
+    /// `*name` unpacking of such lists. Anything else is F0411.
     pub fn list_elements(&mut self, expr: &'a Expr, what: &str) -> Vec<&'a Expr> {
+        let mut out = Vec::new();
+        self.collect_elements(expr, what, 0, &mut out);
+        out
+    }
+
+    fn collect_elements(
+        &mut self,
+        expr: &'a Expr,
+        what: &str,
+        depth: usize,
+        out: &mut Vec<&'a Expr>,
+    ) {
+        if depth > MAX_DEPTH {
+            self.report_unfollowable(expr, &format!("`{what}` nests too deeply"));
+            return;
+        }
         let target = self.follow(expr);
-        let mut elements: Vec<&'a Expr> = match target {
-            Expr::List(list) => list.elts.iter().collect(),
-            Expr::Tuple(tuple) => tuple.elts.iter().collect(),
-            Expr::NoneLiteral(_) => return Vec::new(),
+        let items: &'a [Expr] = match target {
+            Expr::List(list) => &list.elts,
+            Expr::Tuple(tuple) => &tuple.elts,
+            Expr::NoneLiteral(_) => return,
+            Expr::BinOp(bin) if bin.op == ferry_python::ast::Operator::Add => {
+                self.collect_elements(&bin.left, what, depth + 1, out);
+                self.collect_elements(&bin.right, what, depth + 1, out);
+                return;
+            }
             _ => {
-                self.report_unfollowable(expr, &format!("`{what}` is built by Python ferry does not evaluate"));
-                return Vec::new();
+                self.report_unfollowable(
+                    expr,
+                    &format!("`{what}` is built by Python ferry does not evaluate"),
+                );
+                return;
             }
         };
-        let mut kept = Vec::with_capacity(elements.len());
-        for element in elements.drain(..) {
+        for element in items {
             match element {
-                Expr::Starred(_) => self.report_unfollowable(element, &format!("unpacked element of `{what}`")),
-                _ => kept.push(element),
+                Expr::Starred(starred) => {
+                    self.collect_elements(&starred.value, what, depth + 1, out)
+                }
+                _ => out.push(element),
             }
         }
         if let Expr::Name(name) = expr {
-            kept.extend(self.appended_elements(&name.id, what));
+            let appended = self.appended_elements(&name.id, what);
+            out.extend(appended);
         }
-        kept
     }
 
     /// `steps.append(x)` / `steps.extend([...])` statements on a list variable: kept when
@@ -315,9 +369,15 @@ impl<'a> Lowerer<'a> {
         for stmt in body {
             match stmt {
                 Stmt::Expr(e) => {
-                    let Expr::Call(call) = &*e.value else { continue };
-                    let Expr::Attribute(attr) = &*call.func else { continue };
-                    let Expr::Name(receiver) = &*attr.value else { continue };
+                    let Expr::Call(call) = &*e.value else {
+                        continue;
+                    };
+                    let Expr::Attribute(attr) = &*call.func else {
+                        continue;
+                    };
+                    let Expr::Name(receiver) = &*attr.value else {
+                        continue;
+                    };
                     if receiver.id.as_str() != list_name {
                         continue;
                     }
@@ -326,14 +386,20 @@ impl<'a> Lowerer<'a> {
                         continue;
                     }
                     if in_loop {
-                        self.report_unfollowable(&e.value, &format!("`{what}` is extended inside a loop"));
+                        self.report_unfollowable(
+                            &e.value,
+                            &format!("`{what}` is extended inside a loop"),
+                        );
                         continue;
                     }
                     match (method, call.arguments.args.last()) {
                         ("append" | "insert", Some(arg)) => out.push(arg),
                         ("extend", Some(arg)) => match self.follow(arg) {
                             Expr::List(l) => out.extend(l.elts.iter()),
-                            _ => self.report_unfollowable(arg, &format!("`{what}` is extended with a computed list")),
+                            _ => self.report_unfollowable(
+                                arg,
+                                &format!("`{what}` is extended with a computed list"),
+                            ),
                         },
                         _ => {}
                     }
@@ -358,10 +424,15 @@ impl<'a> Lowerer<'a> {
     pub fn report_unfollowable(&mut self, expr: &Expr, message: &str) {
         let span = self.span(expr);
         self.diagnostics.push(
-            Diagnostic::warning("F0411", format!("{message}; the steps it makes are not lowered"))
-                .with_primary(span, "not evaluated statically")
-                .with_flag(MigrationFlag::High)
-                .with_help("write the steps out explicitly, or add them to the generated pipeline by hand"),
+            Diagnostic::warning(
+                "F0411",
+                format!("{message}; the steps it makes are not lowered"),
+            )
+            .with_primary(span, "not evaluated statically")
+            .with_flag(MigrationFlag::High)
+            .with_help(
+                "write the steps out explicitly, or add them to the generated pipeline by hand",
+            ),
         );
     }
 
@@ -380,14 +451,24 @@ impl<'a> Lowerer<'a> {
             Thing::Const(v) => Binding::Literal(v),
             Thing::Param(call) => Binding::Parameter(self.param_name(call, false)),
             Thing::Property(step_expr, path) => match self.step_reference(step_expr) {
-                Some(name) => placeholder(PlaceholderKind::StepProperty, format!("Steps.{name}.{path}"), false),
-                None => placeholder(PlaceholderKind::StepProperty, self.module.text_of(expr).to_string(), true),
+                Some(name) => placeholder(
+                    PlaceholderKind::StepProperty,
+                    format!("Steps.{name}.{path}"),
+                    false,
+                ),
+                None => placeholder(
+                    PlaceholderKind::StepProperty,
+                    self.module.text_of(expr).to_string(),
+                    true,
+                ),
             },
             Thing::JsonGet(call) => self.json_get(call),
             Thing::Join(call) => self.join(call),
-            Thing::ExecutionVariable(name) => {
-                placeholder(PlaceholderKind::ExecutionVariable, format!("Execution.{name}"), false)
-            }
+            Thing::ExecutionVariable(name) => placeholder(
+                PlaceholderKind::ExecutionVariable,
+                format!("Execution.{name}"),
+                false,
+            ),
             Thing::FunctionStep(call, _, projection) => {
                 let call_expr = self.call_expr_of(call, expr);
                 match self.ensure_step(call_expr) {
@@ -396,17 +477,39 @@ impl<'a> Lowerer<'a> {
                         port: "output".to_string(),
                         projection,
                     },
-                    None => placeholder(PlaceholderKind::Other, self.module.text_of(expr).to_string(), true),
+                    None => placeholder(
+                        PlaceholderKind::Other,
+                        self.module.text_of(expr).to_string(),
+                        true,
+                    ),
                 }
             }
             Thing::MethodCall(call) => self.method_binding(call, expr),
             Thing::Python(e) => {
                 self.check_python_conversion(e);
-                placeholder(PlaceholderKind::Other, self.module.text_of(expr).to_string(), false)
+                placeholder(
+                    PlaceholderKind::Other,
+                    self.module.text_of(expr).to_string(),
+                    false,
+                )
             }
-            Thing::Step(..) | Thing::PropertyFile(_) | Thing::SagemakerObject(..) => {
-                placeholder(PlaceholderKind::Other, self.module.text_of(expr).to_string(), false)
+            Thing::SagemakerObject(call, _)
+                if self
+                    .output_objects
+                    .contains_key(&call.range().start().to_u32()) =>
+            {
+                let (step, output) = self.output_objects[&call.range().start().to_u32()].clone();
+                placeholder(
+                    PlaceholderKind::StepProperty,
+                    format!("Steps.{step}.OutputParameters['{output}']"),
+                    false,
+                )
             }
+            Thing::Step(..) | Thing::PropertyFile(_) | Thing::SagemakerObject(..) => placeholder(
+                PlaceholderKind::Other,
+                self.module.text_of(expr).to_string(),
+                false,
+            ),
         }
     }
 
@@ -420,16 +523,25 @@ impl<'a> Lowerer<'a> {
             let top_k = call
                 .arguments
                 .find_argument_value("top_k", 0)
-                .and_then(|e| ferry_python::fold(self.module, self.scope, e).ok());
+                .and_then(|e| self.fold(e).ok());
             let step = self.pipeline.graph[index].name.clone();
             return match top_k {
-                Some(Value::Number(n)) if n == "0" => Binding::StepOutput { step, port: "best_model".into(), projection: Vec::new() },
+                Some(Value::Number(n)) if n == "0" => Binding::StepOutput {
+                    step,
+                    port: "best_model".into(),
+                    projection: Vec::new(),
+                },
                 Some(Value::Number(n)) if n.parse::<i64>().is_ok() => Binding::StepOutput {
                     step,
                     port: "top_models".into(),
                     projection: vec![Segment::Index(n.parse().unwrap_or(0))],
                 },
-                _ => Binding::Unresolved(Placeholder { kind: PlaceholderKind::StepProperty, text: self.module.text_of(expr).to_string(), span, flagged: false }),
+                _ => Binding::Unresolved(Placeholder {
+                    kind: PlaceholderKind::StepProperty,
+                    text: self.module.text_of(expr).to_string(),
+                    span,
+                    flagged: false,
+                }),
             };
         }
         Binding::Unresolved(Placeholder {
@@ -465,13 +577,19 @@ impl<'a> Lowerer<'a> {
     /// it is not a step.
     pub fn step_reference(&mut self, expr: &'a Expr) -> Option<String> {
         match self.classify(expr) {
-            Thing::Step(..) | Thing::FunctionStep(..) => {
-                self.ensure_step(expr).map(|i| self.pipeline.graph[i].display_name.clone())
-            }
+            Thing::Step(..) | Thing::FunctionStep(..) => self
+                .ensure_step(expr)
+                .map(|i| self.pipeline.graph[i].display_name.clone()),
             _ => {
                 self.diagnostics.push(
-                    Diagnostic::error("F0413", format!("`{}` is not a step of this pipeline", self.module.text_of(expr)))
-                        .with_primary(self.span(expr), "not a step"),
+                    Diagnostic::error(
+                        "F0413",
+                        format!(
+                            "`{}` is not a step of this pipeline",
+                            self.module.text_of(expr)
+                        ),
+                    )
+                    .with_primary(self.span(expr), "not a step"),
                 );
                 None
             }
@@ -481,7 +599,8 @@ impl<'a> Lowerer<'a> {
     fn json_get(&mut self, call: &'a ExprCall) -> Binding {
         let span = self.span(call);
         let info = self.call_info_of(call);
-        let deprecated = info.callee.as_deref() == Some("sagemaker.workflow.condition_step.JsonGet");
+        let deprecated =
+            info.callee.as_deref() == Some("sagemaker.workflow.condition_step.JsonGet");
         let (step_expr, step_name_expr) = if deprecated {
             (info.arg(0, "step"), None)
         } else {
@@ -497,7 +616,9 @@ impl<'a> Lowerer<'a> {
         let file_name = file_expr.and_then(|e| match self.classify(e) {
             Thing::PropertyFile(pf) => {
                 let pf_info = self.call_info_of(pf);
-                pf_info.arg(0, "name").and_then(|n| self.constant_string(n, "property file name"))
+                pf_info
+                    .arg(0, "name")
+                    .and_then(|n| self.constant_string(n, "property file name"))
             }
             Thing::Const(Value::String(s)) => Some(s),
             _ => None,
@@ -512,8 +633,11 @@ impl<'a> Lowerer<'a> {
             }),
             _ => {
                 self.diagnostics.push(
-                    Diagnostic::warning("F0416", "this JsonGet needs a step, a property file and a JSON path ferry can read")
-                        .with_primary(span, "JsonGet"),
+                    Diagnostic::warning(
+                        "F0416",
+                        "this JsonGet needs a step, a property file and a JSON path ferry can read",
+                    )
+                    .with_primary(span, "JsonGet"),
                 );
                 Binding::Unresolved(Placeholder {
                     kind: PlaceholderKind::JsonGet,
@@ -530,10 +654,10 @@ impl<'a> Lowerer<'a> {
         let info = self.call_info_of(call);
         let separator = info
             .arg(0, "on")
-            .and_then(|e| ferry_python::fold(self.module, self.scope, e).ok())
+            .and_then(|e| self.fold(e).ok())
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        let values = info.arg(1, "values").map(|e| ferry_python::fold(self.module, self.scope, e));
+        let values = info.arg(1, "values").map(|e| self.fold(e));
         if let Some(Ok(Value::Array(items))) = values {
             let parts: Option<Vec<String>> = items
                 .into_iter()
@@ -560,7 +684,8 @@ impl<'a> Lowerer<'a> {
         match expr {
             Expr::FString(f) => {
                 for element in f.value.elements() {
-                    if let ferry_python::ast::InterpolatedStringElement::Interpolation(i) = element {
+                    if let ferry_python::ast::InterpolatedStringElement::Interpolation(i) = element
+                    {
                         operands.push(&i.expression);
                     }
                 }
@@ -581,7 +706,11 @@ impl<'a> Lowerer<'a> {
         for operand in operands {
             let is_variable = matches!(
                 self.classify(operand),
-                Thing::Param(_) | Thing::Property(..) | Thing::JsonGet(_) | Thing::ExecutionVariable(_) | Thing::Join(_)
+                Thing::Param(_)
+                    | Thing::Property(..)
+                    | Thing::JsonGet(_)
+                    | Thing::ExecutionVariable(_)
+                    | Thing::Join(_)
             );
             if is_variable {
                 self.diagnostics.push(
@@ -597,7 +726,13 @@ impl<'a> Lowerer<'a> {
     /// A config value: constants as they are, lists and dicts element-wise, SageMaker
     /// helper objects as `{class, keyword: value}`, and every runtime reference as a new
     /// input of `builder` read through [`Value::Input`].
-    pub fn value_in(&mut self, builder: &mut StepBuilder, expr: &'a Expr, hint: &str, depth: usize) -> Value {
+    pub fn value_in(
+        &mut self,
+        builder: &mut StepBuilder,
+        expr: &'a Expr,
+        hint: &str,
+        depth: usize,
+    ) -> Value {
         if depth > MAX_DEPTH {
             return python_expr(self.module.text_of(expr));
         }
@@ -620,16 +755,26 @@ impl<'a> Lowerer<'a> {
             Thing::Python(_) => {}
             _ => {
                 let binding = self.binding_of(expr);
-                let name = builder.add_input(hint, ferry_ir::PortType::Unknown, binding, self.span(expr));
+                let name =
+                    builder.add_input(hint, ferry_ir::PortType::Unknown, binding, self.span(expr));
                 return Value::Input(name);
             }
         }
         match target {
             Expr::List(list) => Value::Array(
-                list.elts.iter().enumerate().map(|(i, e)| self.value_in(builder, e, &format!("{hint}_{i}"), depth + 1)).collect(),
+                list.elts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| self.value_in(builder, e, &format!("{hint}_{i}"), depth + 1))
+                    .collect(),
             ),
             Expr::Tuple(tuple) => Value::Array(
-                tuple.elts.iter().enumerate().map(|(i, e)| self.value_in(builder, e, &format!("{hint}_{i}"), depth + 1)).collect(),
+                tuple
+                    .elts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| self.value_in(builder, e, &format!("{hint}_{i}"), depth + 1))
+                    .collect(),
             ),
             Expr::Dict(dict) => Value::Object(
                 dict.items
@@ -638,7 +783,7 @@ impl<'a> Lowerer<'a> {
                         let key = item
                             .key
                             .as_ref()
-                            .map(|k| match ferry_python::fold(self.module, self.scope, k) {
+                            .map(|k| match self.fold(k) {
                                 Ok(Value::String(s)) => s,
                                 _ => self.module.text_of(k).to_string(),
                             })
@@ -664,6 +809,16 @@ impl<'a> Lowerer<'a> {
                 "parameter".to_string(),
                 Value::String(self.param_name(call, false)),
             )]),
+            Thing::SagemakerObject(call, class) => {
+                let mut fields = vec![("class".to_string(), Value::String(class))];
+                for keyword in call.arguments.keywords.iter() {
+                    if let Some(name) = &keyword.arg {
+                        let value = self.hint_value(&keyword.value);
+                        fields.push((name.id.to_string(), value));
+                    }
+                }
+                Value::Object(fields)
+            }
             _ => python_expr(self.module.text_of(expr)),
         }
     }
@@ -671,7 +826,10 @@ impl<'a> Lowerer<'a> {
 
 /// Python kept as written, for values ferry does not evaluate.
 pub fn python_expr(text: &str) -> Value {
-    Value::Object(vec![("python".to_string(), Value::String(text.to_string()))])
+    Value::Object(vec![(
+        "python".to_string(),
+        Value::String(text.to_string()),
+    )])
 }
 
 fn class_name(class: ParamClass) -> &'static str {
@@ -693,7 +851,10 @@ fn execution_variable(attr: &str) -> String {
             .map(|word| {
                 let mut chars = word.chars();
                 match chars.next() {
-                    Some(first) => first.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase(),
+                    Some(first) => {
+                        first.to_ascii_uppercase().to_string()
+                            + &chars.as_str().to_ascii_lowercase()
+                    }
                     None => String::new(),
                 }
             })
