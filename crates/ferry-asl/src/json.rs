@@ -337,8 +337,7 @@ pub fn parse(text: &str, file: FileId) -> (Option<Node>, Vec<Diagnostic>) {
         };
         // Attach the finished value to its parent, then read `,` or the closer.
         let mut value = Some(value);
-        loop {
-            let Some(frame) = stack.last_mut() else { break };
+        while let Some(frame) = stack.last_mut() {
             match frame {
                 Frame::Array { items, .. } => items.push(value.take().expect("value present")),
                 Frame::Object {

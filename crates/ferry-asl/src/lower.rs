@@ -561,6 +561,7 @@ impl MachineLowering<'_, '_> {
 
     /// Turn a Parameters/Arguments template into a request value whose `.$` fields
     /// read step inputs; the inputs are added to `step`.
+    #[allow(clippy::too_many_arguments)] // the recursion carries its whole context
     fn template(
         &mut self,
         node: &Node,

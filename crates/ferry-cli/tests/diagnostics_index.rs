@@ -6,10 +6,20 @@ use std::path::Path;
 #[test]
 fn index_matches_the_registry() {
     let registry = ferry_cli::frontends::code_registry();
-    assert!(registry.duplicates().is_empty(), "codes declared twice: {:?}", registry.duplicates());
-    let declared: BTreeSet<(String, String)> =
-        registry.all().iter().map(|c| (c.code.to_string(), c.title.to_string())).collect();
-    let index = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ir-spec/diagnostics.md")).unwrap();
+    assert!(
+        registry.duplicates().is_empty(),
+        "codes declared twice: {:?}",
+        registry.duplicates()
+    );
+    let declared: BTreeSet<(String, String)> = registry
+        .all()
+        .iter()
+        .map(|c| (c.code.to_string(), c.title.to_string()))
+        .collect();
+    let index = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ir-spec/diagnostics.md"),
+    )
+    .unwrap();
     let listed: BTreeSet<(String, String)> = index
         .lines()
         .filter(|l| l.starts_with("| F"))
@@ -25,6 +35,10 @@ fn index_matches_the_registry() {
         "ir-spec/diagnostics.md is out of date (compare with `ferry explain --list`)\nmissing: {missing:#?}\nstale: {stale:#?}"
     );
     for info in registry.all() {
-        assert!(info.explanation.len() > 60, "{} needs a real explanation", info.code);
+        assert!(
+            info.explanation.len() > 60,
+            "{} needs a real explanation",
+            info.code
+        );
     }
 }

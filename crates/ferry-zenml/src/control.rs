@@ -158,7 +158,7 @@ impl<'a, 'p> Body<'a, 'p> {
                 let mut arms: Vec<(Option<String>, Option<NodeIndex>)> = Vec::new();
                 for rule in rules {
                     arms.push((
-                        Some(self.condition(pipeline, key, &rule.condition)),
+                        Some(self.condition(key, &rule.condition)),
                         self.branch_target(pipeline, n, &rule.label),
                     ));
                 }
@@ -570,7 +570,7 @@ impl<'a, 'p> Body<'a, 'p> {
         }
     }
 
-    fn condition(&mut self, pipeline: &Pipeline, key: &str, c: &Condition) -> String {
+    fn condition(&mut self, key: &str, c: &Condition) -> String {
         match c {
             Condition::Compare { lhs, op, rhs } => {
                 let safe = matches!(op, CompareOp::IsNull | CompareOp::IsPresent);
@@ -609,12 +609,12 @@ impl<'a, 'p> Body<'a, 'p> {
             }
             Condition::And(items) => items
                 .iter()
-                .map(|c| format!("({})", self.condition(pipeline, key, c)))
+                .map(|c| format!("({})", self.condition(key, c)))
                 .collect::<Vec<_>>()
                 .join(" and "),
             Condition::Or(items) => items
                 .iter()
-                .map(|c| format!("({})", self.condition(pipeline, key, c)))
+                .map(|c| format!("({})", self.condition(key, c)))
                 .collect::<Vec<_>>()
                 .join(" or "),
             Condition::Not(inner) => match inner.as_ref() {
@@ -630,7 +630,6 @@ impl<'a, 'p> Body<'a, 'p> {
                         CompareOp::Eq
                     };
                     self.condition(
-                        pipeline,
                         key,
                         &Condition::Compare {
                             lhs: lhs.clone(),
@@ -639,7 +638,7 @@ impl<'a, 'p> Body<'a, 'p> {
                         },
                     )
                 }
-                other => format!("not ({})", self.condition(pipeline, key, other)),
+                other => format!("not ({})", self.condition(key, other)),
             },
             Condition::Expr { language, text } => {
                 self.needs.unresolved_helper = true;

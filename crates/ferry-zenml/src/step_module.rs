@@ -320,17 +320,16 @@ fn body(step: &Step, imports: &mut BTreeSet<&'static str>) -> Vec<String> {
             if matches!(
                 pattern,
                 IntegrationPattern::Sync | IntegrationPattern::Sync2
-            ) {
-                if let Some((waiter, key)) = sagemaker_waiter(service, action) {
-                    lines.push(format!(
-                        "waiter = client.get_waiter({})",
-                        python::string(waiter)
-                    ));
-                    lines.push(format!(
-                        "waiter.wait({key}=request[{}])",
-                        python::string(key)
-                    ));
-                }
+            ) && let Some((waiter, key)) = sagemaker_waiter(service, action)
+            {
+                lines.push(format!(
+                    "waiter = client.get_waiter({})",
+                    python::string(waiter)
+                ));
+                lines.push(format!(
+                    "waiter.wait({key}=request[{}])",
+                    python::string(key)
+                ));
             }
             lines.extend(returns("response"));
             lines
