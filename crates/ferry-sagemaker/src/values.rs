@@ -105,6 +105,11 @@ impl<'a> Lowerer<'a> {
                         return Thing::Param(call);
                     }
                     return match class.as_str() {
+                        // Functions (`get_execution_role()`, `image_uris.retrieve(...)`)
+                        // return values ferry does not know, unlike class constructors.
+                        c if c.starts_with(|ch: char| ch.is_ascii_lowercase()) => {
+                            Thing::Python(expr)
+                        }
                         "JsonGet" => Thing::JsonGet(call),
                         "Join" => Thing::Join(call),
                         "PropertyFile" => Thing::PropertyFile(call),
@@ -486,11 +491,12 @@ impl<'a> Lowerer<'a> {
             }
             Thing::MethodCall(call) => self.method_binding(call, expr),
             Thing::Python(e) => {
-                self.check_python_conversion(e);
+                // F0419 already says why this cannot be known; F0601 would repeat it.
+                let reported = self.check_python_conversion(e);
                 placeholder(
                     PlaceholderKind::Other,
                     self.module.text_of(expr).to_string(),
-                    false,
+                    reported,
                 )
             }
             Thing::SagemakerObject(call, _)
@@ -679,7 +685,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// F0419 when Python formats or converts a pipeline variable (the SDK raises).
-    fn check_python_conversion(&mut self, expr: &'a Expr) {
+    fn check_python_conversion(&mut self, expr: &'a Expr) -> bool {
+        let mut reported = false;
         let mut operands: Vec<&'a Expr> = Vec::new();
         match expr {
             Expr::FString(f) => {
@@ -719,8 +726,10 @@ impl<'a> Lowerer<'a> {
                         .with_secondary(self.span(expr), "converted here")
                         .with_help("use `Join(on=\"\", values=[...])` or `.to_string()`"),
                 );
+                reported = true;
             }
         }
+        reported
     }
 
     /// A config value: constants as they are, lists and dicts element-wise, SageMaker
@@ -739,7 +748,11 @@ impl<'a> Lowerer<'a> {
         let target = self.follow(expr);
         match self.classify(target) {
             Thing::Const(v) => return v,
-            Thing::SagemakerObject(call, class) => {
+            Thing::SagemakerObject(call, class)
+                if !self
+                    .output_objects
+                    .contains_key(&call.range().start().to_u32()) =>
+            {
                 let info = self.call_info_of(call);
                 let mut fields = vec![("class".to_string(), Value::String(class))];
                 for (i, arg) in info.args.iter().enumerate() {
