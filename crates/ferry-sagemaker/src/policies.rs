@@ -90,13 +90,13 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        if info.keyword("exception_types").is_none() && !info.args.is_empty() {
-            if let Some(list) = info.args.first() {
-                for element in self.list_elements(list, "exception_types") {
-                    match exception_type(self.module.text_of(element)) {
-                        Some(e) => errors.push(e),
-                        None => self.malformed(element, "unknown retry exception type"),
-                    }
+        if info.keyword("exception_types").is_none()
+            && let Some(list) = info.args.first()
+        {
+            for element in self.list_elements(list, "exception_types") {
+                match exception_type(self.module.text_of(element)) {
+                    Some(e) => errors.push(e),
+                    None => self.malformed(element, "unknown retry exception type"),
                 }
             }
         }

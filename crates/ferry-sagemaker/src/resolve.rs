@@ -44,7 +44,7 @@ fn resolve_pipeline(pipeline: &mut Pipeline, diagnostics: &mut Vec<Diagnostic>) 
         let mut kind = std::mem::replace(&mut pipeline.graph[index].kind, StepKind::Succeed);
         if let StepKind::Branch { rules, .. } = &mut kind {
             for rule in rules {
-                resolve_condition(pipeline, &mut rule.condition, diagnostics);
+                resolve_condition(pipeline, &mut rule.condition, 0);
             }
         }
         pipeline.graph[index].kind = kind;
@@ -88,12 +88,10 @@ fn resolve_pipeline(pipeline: &mut Pipeline, diagnostics: &mut Vec<Diagnostic>) 
     }
 }
 
-fn resolve_condition(
-    pipeline: &mut Pipeline,
-    condition: &mut Condition,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    // Conditions nest as deep as the source did; lowering bounded that depth.
+fn resolve_condition(pipeline: &mut Pipeline, condition: &mut Condition, depth: usize) {
+    if depth > MAX_CONDITION_DEPTH {
+        return;
+    }
     match condition {
         Condition::Compare { lhs, rhs, .. } => {
             resolve_binding_quiet(pipeline, lhs);
@@ -101,13 +99,16 @@ fn resolve_condition(
         }
         Condition::And(items) | Condition::Or(items) => {
             for item in items {
-                resolve_condition(pipeline, item, diagnostics);
+                resolve_condition(pipeline, item, depth + 1);
             }
         }
-        Condition::Not(inner) => resolve_condition(pipeline, inner, diagnostics),
+        Condition::Not(inner) => resolve_condition(pipeline, inner, depth + 1),
         Condition::Expr { .. } => {}
     }
 }
+
+/// Lowering never nests conditions deeper; the bound guards IR from elsewhere.
+const MAX_CONDITION_DEPTH: usize = 64;
 
 /// Condition operands are also inputs of the branch step, which report problems; the
 /// operand copy resolves the same way without reporting twice.

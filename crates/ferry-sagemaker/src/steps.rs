@@ -825,13 +825,11 @@ impl<'a> Lowerer<'a> {
             let l = self.call_info_of(lambda);
             for keyword in &l.keywords {
                 match keyword.name {
-                    "function_arn" | "function_name" => {
-                        if function.is_empty() {
-                            function = match self.classify(keyword.value) {
-                                Thing::Const(Value::String(s)) => s,
-                                _ => self.module.text_of(keyword.value).to_string(),
-                            };
-                        }
+                    "function_arn" | "function_name" if function.is_empty() => {
+                        function = match self.classify(keyword.value) {
+                            Thing::Const(Value::String(s)) => s,
+                            _ => self.module.text_of(keyword.value).to_string(),
+                        };
                     }
                     "timeout" | "memory_size" | "runtime" | "execution_role_arn" | "handler"
                     | "script" | "zipped_code_dir" => {
