@@ -23,7 +23,7 @@ pub fn detect(path: &Path, text: &str) -> Option<Frontend> {
         "py" => {
             if text.contains("dagster") {
                 Some(Frontend::Dagster)
-            } else if text.contains("sagemaker") {
+            } else if ferry_sagemaker::looks_like_sagemaker(text) {
                 Some(Frontend::Sagemaker)
             } else {
                 None
@@ -42,6 +42,12 @@ pub fn lower(
 ) -> Lowered {
     match frontend {
         Frontend::Ir => lower_ir(sources, files),
+        Frontend::Sagemaker => match files.first() {
+            Some(&file) => {
+                ferry_sagemaker::lower(sources, file, &ferry_sagemaker::Options::default())
+            }
+            None => Lowered::default(),
+        },
         Frontend::Asl => match files.first() {
             Some(&file) => ferry_asl::lower(
                 sources,
@@ -85,7 +91,8 @@ fn lower_ir(sources: &SourceMap, files: &[FileId]) -> Lowered {
 pub fn passes(frontend: Frontend) -> Vec<Box<dyn Pass>> {
     match frontend {
         Frontend::Asl => ferry_asl::passes(),
-        Frontend::Ir | Frontend::Sagemaker | Frontend::Dagster => Vec::new(),
+        Frontend::Sagemaker => ferry_sagemaker::passes(),
+        Frontend::Ir | Frontend::Dagster => Vec::new(),
     }
 }
 
@@ -98,4 +105,6 @@ pub fn code_registry() -> CodeRegistry {
         .with(ferry_ir::text::CODES)
         .with(ferry_zenml::CODES)
         .with(ferry_asl::CODES)
+        .with(ferry_python::CODES)
+        .with(ferry_sagemaker::CODES)
 }
