@@ -214,7 +214,9 @@ impl<'a> Lowerer<'a> {
         true
     }
 
-    /// Whether `to` is reachable from `from` along edges already in the graph.
+    /// Whether `to` runs after `from`: along edges already in the graph or along data
+    /// references that `sagemaker-resolve` will turn into edges (placeholders naming a
+    /// step, bindings to its outputs).
     fn reaches(&self, from: NodeIndex, to: NodeIndex) -> bool {
         let mut stack = vec![from];
         let mut seen = std::collections::BTreeSet::new();
@@ -222,8 +224,27 @@ impl<'a> Lowerer<'a> {
             if n == to {
                 return true;
             }
-            if seen.insert(n) {
-                stack.extend(self.pipeline.graph.edges(n).map(|e| e.target()));
+            if !seen.insert(n) {
+                continue;
+            }
+            stack.extend(self.pipeline.graph.edges(n).map(|e| e.target()));
+            let producer = &self.pipeline.graph[n];
+            let property = format!("Steps.{}.", producer.display_name);
+            let json_get = format!("JsonGet(Steps.{}.", producer.display_name);
+            for candidate in self.pipeline.step_indices() {
+                let reads = self.pipeline.graph[candidate]
+                    .inputs
+                    .iter()
+                    .any(|input| match &input.binding {
+                        Binding::Unresolved(p) => {
+                            p.text.starts_with(&property) || p.text.starts_with(&json_get)
+                        }
+                        Binding::StepOutput { step, .. } => *step == producer.name,
+                        _ => false,
+                    });
+                if reads {
+                    stack.push(candidate);
+                }
             }
         }
         false
