@@ -40,7 +40,7 @@ gate = ConditionStep(
     conditions=[
         ConditionOr(conditions=[ConditionGreaterThan(left=rows, right=min_rows), ConditionEquals(left=force, right=True)]),
         ConditionIn(value=env, in_values=["staging", "prod"]),
-        ConditionNot(expression=ConditionLessThan(left=JsonGet(step_name="Profile", property_file="Stats", json_path="dataset.null_ratio"), right=0.0)),
+        ConditionNot(expression=ConditionLessThan(left=JsonGet(step=profile, property_file="Stats", json_path="dataset.null_ratio"), right=0.0)),
     ],
     if_steps=[publish],
     else_steps=[stop],
