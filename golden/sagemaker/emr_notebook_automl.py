@@ -43,4 +43,6 @@ step_automl = AutoMLStep(
     depends_on=["SparkETL"],
 )
 
+report.add_depends_on([spark_etl])
+
 pipeline = Pipeline(name="emr-notebook-automl", steps=[spark_etl, report, step_automl])

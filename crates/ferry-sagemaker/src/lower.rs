@@ -248,7 +248,46 @@ impl<'a> Lowerer<'a> {
                     .with_primary(expr_call, "no steps"),
             ),
         }
+        self.lower_added_dependencies();
         self.lower_triggers(call);
+    }
+
+    /// `step.add_depends_on([...])` statements on steps of this pipeline.
+    fn lower_added_dependencies(&mut self) {
+        for call in self.method_calls("add_depends_on") {
+            let Expr::Attribute(attr) = &*call.func else {
+                continue;
+            };
+            let key = self.follow(&attr.value).range().start().to_u32();
+            let Some(&index) = self.steps.get(&key) else {
+                continue;
+            };
+            let Some(list) = call.arguments.find_argument_value("step_names", 0) else {
+                continue;
+            };
+            for dependency in self.list_elements(list, "add_depends_on") {
+                let Some(from) = self.ensure_step(dependency) else {
+                    continue;
+                };
+                if from == index {
+                    continue;
+                }
+                if matches!(
+                    self.pipeline.graph[from].kind,
+                    ferry_ir::StepKind::Branch { .. }
+                ) {
+                    let note = format!(
+                        "depends on condition step `{}`; it runs regardless of the outcome here",
+                        self.pipeline.graph[from].display_name
+                    );
+                    self.pipeline.graph[index].notes.push(note);
+                    continue;
+                }
+                let span = self.span(dependency);
+                self.pipeline
+                    .add_edge(from, index, ferry_ir::EdgeKind::Order, span);
+            }
+        }
     }
 
     pub fn call_info_of(&mut self, call: &'a ExprCall) -> CallInfo<'a> {
