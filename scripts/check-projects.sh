@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Check generated ZenML projects: ruff check, ruff format --check and compileall for
-# each; then the runs listed for it, each on a throwaway copy with a fresh ZenML store.
+# Check generated ZenML projects: ruff check, ruff format --check, compileall and a
+# schema check of configs/*.yaml for each; then the runs listed for it, each on a throwaway copy with a fresh ZenML store.
 #
 #   scripts/check-projects.sh DIR[:RUNS_FILE] ...
 #
@@ -30,6 +30,7 @@ for spec in "$@"; do
     echo "== $name"
     "$ruff" check --no-cache --quiet "$dir" || fail "ruff check $name"
     "$ruff" format --check --no-cache --quiet "$dir" || fail "ruff format --check $name"
+    "$FERRY_PYTHON" "$(dirname "$0")/check_configs.py" "$dir"/configs/*.yaml || fail "run configuration of $name"
     copy="$work/$name"
     cp -r "$dir" "$copy"
     PYTHONPYCACHEPREFIX="$work/pycache" "$FERRY_PYTHON" -m compileall -q "$copy" >/dev/null || fail "compileall $name"

@@ -17,7 +17,7 @@ fn root() -> PathBuf {
 /// Golden inputs that compile to a project: (front-end folder, path).
 fn golden_inputs() -> Vec<(String, PathBuf)> {
     let mut inputs = Vec::new();
-    for frontend in ["ir", "asl", "sagemaker", "dagster"] {
+    for frontend in ["ir", "asl"] {
         let dir = root().join("golden").join(frontend);
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -86,6 +86,23 @@ fn golden_projects_snapshot() {
 }
 
 #[test]
+fn sagemaker_target_keeps_runtime_settings_in_prod_only() {
+    let recipe = root().join("golden/asl/sagemaker_recipe.asl.json");
+    let mut compiled = compile_file(&recipe, None, &DriveOptions::default());
+    let files = emit_project(&mut compiled, Target::Sagemaker).expect("recipe compiles");
+    let prod = &files["configs/prod.yaml"];
+    let dev = &files["configs/dev.yaml"];
+    assert!(
+        !dev.contains("sagemaker") && !dev.contains("schedule") && !dev.contains("step_operator"),
+        "{dev}"
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("golden/asl/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("sagemaker_recipe.sagemaker_target.prod_yaml", prod));
+}
+
+#[test]
 fn projects_are_deterministic() {
     for (_, path) in golden_inputs() {
         assert_eq!(project(&path), project(&path), "{}", path.display());
@@ -110,6 +127,17 @@ fn golden_projects_pass_ruff_compileall_and_run_on_zenml() {
         }
         specs.push(spec);
     }
+    // The SageMaker target of the recipe: its prod config must satisfy ZenML's models.
+    let recipe = root().join("golden/asl/sagemaker_recipe.asl.json");
+    let mut compiled = compile_file(&recipe, None, &DriveOptions::default());
+    let files = emit_project(&mut compiled, Target::Sagemaker).expect("recipe compiles");
+    let dir = out.path().join("asl_sagemaker_recipe_sagemaker_target");
+    for (rel, text) in files {
+        let target = dir.join(rel);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, text).unwrap();
+    }
+    specs.push(dir.display().to_string());
     let script = format!(
         "source scripts/python-env.sh && scripts/check-projects.sh {}",
         specs

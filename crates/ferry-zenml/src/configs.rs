@@ -125,14 +125,23 @@ pub fn emit(
                 let mut fields = String::new();
                 for (hint, field) in SAGEMAKER_FIELDS {
                     if let Some(v) = planned.step.hints.get(*hint) {
-                        let _ = writeln!(fields, "          {field}: {}", yaml_value(v));
+                        let _ = writeln!(fields, "        {field}: {}", yaml_value(v));
                     }
                 }
                 if let Some(Value::Number(n)) = planned.step.hints.get("instance_count") {
-                    let _ = writeln!(
-                        fields,
-                        "          processor_args: {{\"instance_count\": {n}}}"
-                    );
+                    // Training jobs run through an estimator, everything else through a processor.
+                    let args = match &planned.step.kind {
+                        ferry_ir::StepKind::ServiceCall { action, .. }
+                            if action.contains("Training") =>
+                        {
+                            "estimator_args"
+                        }
+                        ferry_ir::StepKind::Job { job, .. } if job.contains("train") => {
+                            "estimator_args"
+                        }
+                        _ => "processor_args",
+                    };
+                    let _ = writeln!(fields, "        {args}: {{\"instance_count\": {n}}}");
                 }
                 if !fields.is_empty() {
                     let _ = write!(
