@@ -152,3 +152,55 @@ fn every_emitted_code_is_documented() {
         }
     }
 }
+
+/// Every golden pipeline damaged at many points (cut off as if saved mid-edit, or with
+/// a 40-byte window deleted so the `Pipeline(...)` call at the end survives) still lowers
+/// without a panic and without IR verifier errors.
+#[test]
+fn damaged_files_never_panic_or_break_the_ir() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../golden/sagemaker");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 12);
+    let mut lowered_count = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cuts = (0..text.len())
+            .step_by(61)
+            .filter(|&i| text.is_char_boundary(i));
+        for cut in cuts {
+            let window_end = (cut + 40..text.len())
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(text.len());
+            let variants = [
+                text[..cut].to_string(),
+                format!("{}{}", &text[..cut], &text[window_end..]),
+            ];
+            for variant in variants {
+                let (sources, lowered) = lower(&variant);
+                let Some(mut workflow) = lowered.workflow else {
+                    continue;
+                };
+                lowered_count += 1;
+                let diagnostics = run_passes(&sources, &mut workflow, None);
+                let verifier: Vec<_> = diagnostics
+                    .iter()
+                    .filter(|d| d.code.starts_with("F02"))
+                    .collect();
+                assert!(
+                    verifier.is_empty(),
+                    "{} damaged at {cut}: {verifier:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(
+        lowered_count > 200,
+        "only {lowered_count} damaged files lowered"
+    );
+}
