@@ -53,6 +53,8 @@ monitored_transform = MonitorBatchTransformStep(
     fail_on_violation=False,
 )
 
+monitored_transform.depends_on = [data_bias]
+
 pipeline = Pipeline(
     name="checks",
     parameters=[baseline_data, skip_check],

@@ -252,20 +252,33 @@ impl<'a> Lowerer<'a> {
         self.lower_triggers(call);
     }
 
-    /// `step.add_depends_on([...])` statements on steps of this pipeline.
+    /// `step.add_depends_on([...])` calls and `step.depends_on = [...]` assignments on
+    /// steps of this pipeline (mutations after construction).
     fn lower_added_dependencies(&mut self) {
+        let mut mutations: Vec<(&'a Expr, &'a Expr)> = Vec::new();
         for call in self.method_calls("add_depends_on") {
-            let Expr::Attribute(attr) = &*call.func else {
-                continue;
-            };
-            let key = self.follow(&attr.value).range().start().to_u32();
+            if let Expr::Attribute(attr) = &*call.func
+                && let Some(list) = call.arguments.find_argument_value("step_names", 0)
+            {
+                mutations.push((&attr.value, list));
+            }
+        }
+        for body in self.statement_lists.clone() {
+            for stmt in body {
+                if let Stmt::Assign(assign) = stmt
+                    && let [Expr::Attribute(target)] = assign.targets.as_slice()
+                    && target.attr.id.as_str() == "depends_on"
+                {
+                    mutations.push((&target.value, &assign.value));
+                }
+            }
+        }
+        for (step_expr, list) in mutations {
+            let key = self.follow(step_expr).range().start().to_u32();
             let Some(&index) = self.steps.get(&key) else {
                 continue;
             };
-            let Some(list) = call.arguments.find_argument_value("step_names", 0) else {
-                continue;
-            };
-            for dependency in self.list_elements(list, "add_depends_on") {
+            for dependency in self.list_elements(list, "depends_on") {
                 let Some(from) = self.ensure_step(dependency) else {
                     continue;
                 };
