@@ -1,5 +1,7 @@
 """A scheduled pipeline: PipelineSchedule + put_triggers, pipeline_definition_config,
 cache and retry on a @step with an explicit depends_on."""
+import json
+
 from sagemaker.workflow.function_step import step
 from sagemaker.workflow.pipeline import Pipeline
 from sagemaker.workflow.pipeline_definition_config import PipelineDefinitionConfig
@@ -19,7 +21,7 @@ def load(batch: dict) -> int:
 
 @step(name="audit")
 def audit() -> str:
-    return "ok"
+    return json.dumps({"status": "ok"})
 
 
 loaded = load(extract())
