@@ -32,7 +32,7 @@ fn index_matches_the_registry() {
     let stale: Vec<_> = listed.difference(&declared).collect();
     assert!(
         missing.is_empty() && stale.is_empty(),
-        "ir-spec/diagnostics.md is out of date (compare with `ferry explain --list`)\nmissing: {missing:#?}\nstale: {stale:#?}"
+        "ir-spec/diagnostics.md is out of date: run scripts/diagnostics-index.sh\nmissing: {missing:#?}\nstale: {stale:#?}"
     );
     for info in registry.all() {
         assert!(
