@@ -24,6 +24,7 @@
 mod call;
 mod fold;
 mod function;
+mod guard;
 mod parse;
 mod project;
 mod scope;
@@ -49,10 +50,11 @@ broken part. Fix the syntax first.",
     },
     CodeInfo {
         code: "F0402",
-        title: "Python expression nests too deeply",
-        explanation: "ferry folds constant expressions (literals, lists, dicts, concatenations, \
-names bound to constants) at most 64 levels deep, and follows a name bound to another name at \
-most as far. Deeper or self-referencing expressions are not folded; the value is treated as \
-unknown and reported where it matters.",
+        title: "Python nests too deeply",
+        explanation: "A statement nests brackets more than 100 levels deep, or has more than \
+10,000 bytes of code on one logical line (long `a.b.c...` or `1+1+...` chains nest without \
+brackets). Reading it could overflow the parser's stack, so the statement is skipped and the \
+rest of the file is read. Separately, constant folding stops at 64 levels (and at a name bound \
+to itself); such values are treated as unknown.",
     },
 ];

@@ -39,18 +39,30 @@ pub fn span_of(file: FileId, node: &impl Ranged) -> Span {
 /// `None` only when `file` is not in `sources`.
 pub fn parse(sources: &SourceMap, file: FileId) -> Option<(ParsedModule, Vec<Diagnostic>)> {
     let source = sources.get(file)?;
-    let parsed = ruff_python_parser::parse_unchecked_source(&source.text, PySourceType::Python);
-    let diagnostics = parsed
-        .errors()
+    let oversized = crate::guard::oversized_lines(&source.text);
+    let mut diagnostics: Vec<Diagnostic> = oversized
         .iter()
-        .map(|error| {
-            Diagnostic::error("F0401", format!("Python syntax error: {}", error.error))
-                .with_primary(span_of(file, &error.location), "here")
+        .map(|range| {
+            Diagnostic::error(
+                "F0402",
+                "this statement nests too deeply (or is too long) to be read safely; it is skipped",
+            )
+            .with_primary(Span::new(file, range.start, range.end), "skipped")
         })
         .collect();
+    let text = if oversized.is_empty() {
+        source.text.clone()
+    } else {
+        crate::guard::blank(&source.text, &oversized)
+    };
+    let parsed = ruff_python_parser::parse_unchecked_source(&text, PySourceType::Python);
+    diagnostics.extend(parsed.errors().iter().map(|error| {
+        Diagnostic::error("F0401", format!("Python syntax error: {}", error.error))
+            .with_primary(span_of(file, &error.location), "here")
+    }));
     let module = ParsedModule {
         file,
-        text: source.text.clone(),
+        text,
         module: parsed.into_syntax(),
     };
     Some((module, diagnostics))
