@@ -18,12 +18,11 @@ pub fn oversized_lines(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut code = 0usize;
     let mut line_start = 0usize;
     let mut i = 0usize;
-    let close_line =
-        |start: usize, end: usize, max_depth: usize, code: usize, out: &mut Vec<_>| {
-            if max_depth > MAX_BRACKET_DEPTH || code > MAX_LOGICAL_LINE_CODE {
-                out.push(start..end);
-            }
-        };
+    let close_line = |start: usize, end: usize, max_depth: usize, code: usize, out: &mut Vec<_>| {
+        if max_depth > MAX_BRACKET_DEPTH || code > MAX_LOGICAL_LINE_CODE {
+            out.push(start..end);
+        }
+    };
     while i < bytes.len() {
         let b = bytes[i];
         match b {

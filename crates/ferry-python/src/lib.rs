@@ -5,6 +5,7 @@
 //! API overview:
 //! - [`parse`] → [`ParsedModule`] (owned ruff AST + file id + text) and F0401
 //!   diagnostics for syntax errors; the recovered partial tree is still returned.
+//!   Statements nested too deeply for the parser's stack are blanked first (F0402).
 //! - [`span_of`] turns any ruff node range into a [`ferry_diagnostics::Span`];
 //!   [`ParsedModule::text_of`] gives the source text of a node.
 //! - [`Scope`] is a symbol table of one statement list (module or function body):
