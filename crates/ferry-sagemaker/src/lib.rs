@@ -17,9 +17,13 @@
 mod classes;
 mod codes;
 mod conditions;
+mod function_step;
+mod job_steps;
 mod lower;
+mod model_steps;
 mod policies;
 mod resolve;
+mod service_steps;
 mod steps;
 mod values;
 
