@@ -33,6 +33,7 @@ profile = ProcessingStep(
 rows = JsonGet(step_name="Profile", property_file=stats, json_path="dataset.rows")
 
 publish = ProcessingStep(name="Publish", processor=processor, code="publish.py")
+archive = ProcessingStep(name="Archive", processor=processor, code="archive.py")
 stop = FailStep(name="Stop", error_message=Join(on=" ", values=["not enough rows in", ExecutionVariables.PIPELINE_NAME]))
 
 gate = ConditionStep(
@@ -42,7 +43,7 @@ gate = ConditionStep(
         ConditionIn(value=env, in_values=["staging", "prod"]),
         ConditionNot(expression=ConditionLessThan(left=JsonGet(step=profile, property_file="Stats", json_path="dataset.null_ratio"), right=0.0)),
     ],
-    if_steps=[publish],
+    if_steps=[publish, archive],
     else_steps=[stop],
 )
 
