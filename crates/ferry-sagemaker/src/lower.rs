@@ -42,7 +42,14 @@ pub fn lower_file(sources: &SourceMap, file: FileId, options: &Options) -> Lower
     });
 
     let mut found = Vec::new();
-    find_pipelines(&module_scope, module.body(), None, 0, &mut found);
+    find_pipelines(
+        &module_scope,
+        module.body(),
+        None,
+        star_import,
+        0,
+        &mut found,
+    );
     let mut workflow = Workflow::new(to_identifier(&stem), Frontend::Sagemaker);
     workflow.sources.push(SourceRef { file, path });
     if found.is_empty() {
@@ -93,6 +100,7 @@ fn find_pipelines<'a>(
     scope: &Scope<'_>,
     body: &'a [Stmt],
     def: Option<&'a StmtFunctionDef>,
+    star_import: bool,
     depth: usize,
     found: &mut Vec<(&'a ExprCall, Option<&'a StmtFunctionDef>)>,
 ) {
@@ -108,38 +116,47 @@ fn find_pipelines<'a>(
             _ => None,
         };
         if let Some(Expr::Call(call)) = value
-            && is_pipeline_class(scope, &call.func)
+            && is_pipeline_class(scope, &call.func, star_import)
         {
             found.push((call, def));
         }
         match stmt {
-            Stmt::FunctionDef(inner) => {
-                find_pipelines(scope, &inner.body, Some(inner), depth + 1, found)
-            }
+            Stmt::FunctionDef(inner) => find_pipelines(
+                scope,
+                &inner.body,
+                Some(inner),
+                star_import,
+                depth + 1,
+                found,
+            ),
             Stmt::If(s) => {
-                find_pipelines(scope, &s.body, def, depth + 1, found);
+                find_pipelines(scope, &s.body, def, star_import, depth + 1, found);
                 for clause in &s.elif_else_clauses {
-                    find_pipelines(scope, &clause.body, def, depth + 1, found);
+                    find_pipelines(scope, &clause.body, def, star_import, depth + 1, found);
                 }
             }
-            Stmt::With(s) => find_pipelines(scope, &s.body, def, depth + 1, found),
+            Stmt::With(s) => find_pipelines(scope, &s.body, def, star_import, depth + 1, found),
             Stmt::Try(s) => {
-                find_pipelines(scope, &s.body, def, depth + 1, found);
-                find_pipelines(scope, &s.orelse, def, depth + 1, found);
+                find_pipelines(scope, &s.body, def, star_import, depth + 1, found);
+                find_pipelines(scope, &s.orelse, def, star_import, depth + 1, found);
             }
             _ => {}
         }
     }
 }
 
-fn is_pipeline_class(scope: &Scope<'_>, func: &Expr) -> bool {
+fn is_pipeline_class(scope: &Scope<'_>, func: &Expr, star_import: bool) -> bool {
     match scope.qualified_name(func) {
         Some(q) => {
             q == "sagemaker.workflow.pipeline.Pipeline"
                 || q == "sagemaker.workflow.Pipeline"
                 || q == "sagemaker.mlops.workflow.pipeline.Pipeline"
         }
-        None => false,
+        // `from sagemaker.workflow.pipeline import *` binds `Pipeline` invisibly.
+        None => {
+            star_import
+                && matches!(func, Expr::Name(n) if n.id.as_str() == "Pipeline" && scope.lookup("Pipeline").is_none())
+        }
     }
 }
 

@@ -207,7 +207,7 @@ fn damaged_files_never_panic_or_break_the_ir() {
 
 #[test]
 fn star_imports_from_sagemaker_resolve_by_name() {
-    let text = "from sagemaker.workflow.steps import *\nfrom sagemaker.workflow.fail_step import FailStep\nfrom sagemaker.workflow.pipeline import Pipeline\nfrom sagemaker.processing import Processor\np = Processor(role='r', image_uri='i', instance_count=1, instance_type='ml.m5.large')\ns = ProcessingStep(name='Star', processor=p)\nPipeline(name='x', steps=[s, FailStep(name='F')])\n";
+    let text = "from sagemaker.workflow.steps import *\nfrom sagemaker.workflow.fail_step import FailStep\nfrom sagemaker.workflow.pipeline import *\nfrom sagemaker.processing import Processor\np = Processor(role='r', image_uri='i', instance_count=1, instance_type='ml.m5.large')\ns = ProcessingStep(name='Star', processor=p)\nPipeline(name='x', steps=[s, FailStep(name='F')])\n";
     let (_, lowered) = lower(text);
     assert!(lowered.diagnostics.is_empty(), "{:?}", lowered.diagnostics);
     let workflow = lowered.workflow.unwrap();
