@@ -103,4 +103,13 @@ SageMaker pipeline is a DAG; the reference that closes the cycle is dropped.",
 not one of `StepExceptionTypeEnum` / `SageMakerJobExceptionTypeEnum`. The policy is kept as far \
 as it can be read.",
     },
+    CodeInfo {
+        code: "F0423",
+        title: "execution variable only exists at run time",
+        explanation: "`ExecutionVariables.PIPELINE_EXECUTION_ID`, `PIPELINE_NAME`, `START_DATETIME` \
+and the other execution variables are filled in by SageMaker while the pipeline runs. ZenML \
+has the same facts in the step context (`zenml.get_step_context()`: the pipeline run's id, \
+name and start time). The generated step takes the value as a parameter; read it from the step \
+context instead.",
+    },
 ];

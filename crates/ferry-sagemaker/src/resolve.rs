@@ -136,6 +136,7 @@ fn resolve_binding(
     let result = match placeholder.kind {
         PlaceholderKind::StepProperty => resolve_property(pipeline, placeholder),
         PlaceholderKind::JsonGet => resolve_json_get(pipeline, placeholder),
+        PlaceholderKind::ExecutionVariable => Err(execution_variable(placeholder)),
         _ => return,
     };
     match result {
@@ -350,6 +351,26 @@ fn resolve_property(
         port,
         projection,
     }))
+}
+
+/// `Execution.<Name>` is only known while the pipeline runs; say where ZenML keeps the
+/// same fact instead of the generic "cannot be traced" warning.
+fn execution_variable(placeholder: &Placeholder) -> Diagnostic {
+    let name = placeholder.text.trim_start_matches("Execution.");
+    let zenml = match name {
+        "PipelineExecutionId" | "PipelineExecutionArn" => "`get_step_context().pipeline_run.id`",
+        "PipelineName" | "PipelineArn" => "`get_step_context().pipeline.name`",
+        "StartDateTime" => "`get_step_context().pipeline_run.start_time`",
+        _ => "the step context (`zenml.get_step_context()`)",
+    };
+    Diagnostic::warning(
+        "F0423",
+        format!("execution variable `{name}` exists only at run time"),
+    )
+    .with_primary(placeholder.span, "execution variable")
+    .with_help(format!(
+        "inside a ZenML step, read it from {zenml}; the generated step takes it as a parameter"
+    ))
 }
 
 /// Job name/ARN/status properties every job step of that kind has.
