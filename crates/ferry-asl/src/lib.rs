@@ -22,6 +22,13 @@ use ferry_passes::{Lowered, Pass};
 
 pub use codes::CODES;
 
+/// Parse ASL JSON text into the span-carrying tree, returning only whether it parsed
+/// and the findings. For benchmarks and fuzzing; `lower` is the real entry point.
+pub fn parse_json_only(text: &str) -> (bool, Vec<ferry_diagnostics::Diagnostic>) {
+    let (node, diagnostics) = json::parse(text, FileId(0));
+    (node.is_some(), diagnostics)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// `${Name}` definition substitutions to fill (`--subst KEY=VALUE`).
