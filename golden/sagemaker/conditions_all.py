@@ -12,13 +12,13 @@ from sagemaker.workflow.conditions import (
 from sagemaker.workflow.execution_variables import ExecutionVariables
 from sagemaker.workflow.fail_step import FailStep
 from sagemaker.workflow.functions import Join, JsonGet
-from sagemaker.workflow.parameters import ParameterBoolean, ParameterInteger, ParameterString
+from sagemaker.workflow.parameters import Parameter, ParameterBoolean, ParameterString, ParameterTypeEnum
 from sagemaker.workflow.pipeline import Pipeline
 from sagemaker.workflow.properties import PropertyFile
 from sagemaker.workflow.steps import ProcessingStep
 
 env = ParameterString(name="Environment", default_value="staging")
-min_rows = ParameterInteger(name="MinRows", default_value=1000)
+min_rows = Parameter(name="MinRows", parameter_type=ParameterTypeEnum.INTEGER, default_value=1000)
 force = ParameterBoolean(name="Force", default_value=False)
 
 processor = ScriptProcessor(image_uri="python:3.12-slim", command=["python3"], instance_type="ml.t3.medium", instance_count=1, role="arn:aws:iam::1:role/r")

@@ -101,7 +101,7 @@ impl<'a> Lowerer<'a> {
                     if let Some(step) = StepClass::from_class_name(&class) {
                         return Thing::Step(step, call);
                     }
-                    if ParamClass::from_class_name(&class).is_some() {
+                    if ParamClass::from_class_name(&class).is_some() || class == "Parameter" {
                         return Thing::Param(call);
                     }
                     return match class.as_str() {
@@ -229,16 +229,30 @@ impl<'a> Lowerer<'a> {
             return name.clone();
         }
         let info = self.call_info_of(call);
-        let class = self
-            .sagemaker_class(call)
-            .and_then(|c| ParamClass::from_class_name(&c))
-            .unwrap_or(ParamClass::String);
+        // `Parameter(name, parameter_type=ParameterTypeEnum.X, default_value)` is the
+        // generic form the typed classes are partials of.
+        let generic = self.sagemaker_class(call).as_deref() == Some("Parameter");
+        let class = if generic {
+            let kind = info
+                .arg(1, "parameter_type")
+                .map(|e| self.module.text_of(e));
+            match kind.and_then(|k| k.rsplit('.').next()) {
+                Some("INTEGER") => ParamClass::Integer,
+                Some("FLOAT") => ParamClass::Float,
+                Some("BOOLEAN") => ParamClass::Boolean,
+                _ => ParamClass::String,
+            }
+        } else {
+            self.sagemaker_class(call)
+                .and_then(|c| ParamClass::from_class_name(&c))
+                .unwrap_or(ParamClass::String)
+        };
         let raw = info
             .arg(0, "name")
             .and_then(|e| self.constant_string(e, "parameter name"))
             .unwrap_or_else(|| "parameter".to_string());
         let default = info
-            .arg(1, "default_value")
+            .arg(if generic { 2 } else { 1 }, "default_value")
             .map(|e| match self.classify(e) {
                 Thing::Const(v) => v,
                 _ => Value::String(self.module.text_of(e).to_string()),
