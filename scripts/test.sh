@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/python-env.sh
 source scripts/python-env.sh
 export INSTA_UPDATE=no
-cargo test --workspace --locked
+cargo test --workspace --locked --no-fail-fast
