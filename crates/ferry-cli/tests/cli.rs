@@ -300,8 +300,26 @@ fn substitutions_are_parameters_unless_filled() {
     let kept = text(&ferry(&["ir", "golden/asl/sagemaker_recipe.asl.json"]).stdout);
     assert!(kept.contains("param s3_bucket_name: string"), "{kept}");
     assert!(kept.contains("s3://${S3_BUCKET_NAME}/raw-data"));
-    let filled = text(&ferry(&["ir", "--subst", "S3_BUCKET_NAME=ml-bucket", "golden/asl/sagemaker_recipe.asl.json"]).stdout);
+    let filled = text(
+        &ferry(&[
+            "ir",
+            "--subst",
+            "S3_BUCKET_NAME=ml-bucket",
+            "golden/asl/sagemaker_recipe.asl.json",
+        ])
+        .stdout,
+    );
     assert!(!filled.contains("param s3_bucket_name"), "{filled}");
     assert!(filled.contains("s3://ml-bucket/raw-data"));
-    assert_eq!(ferry(&["ir", "--subst", "oops", "golden/asl/sagemaker_recipe.asl.json"]).status.code(), Some(2));
+    assert_eq!(
+        ferry(&[
+            "ir",
+            "--subst",
+            "oops",
+            "golden/asl/sagemaker_recipe.asl.json"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
 }
