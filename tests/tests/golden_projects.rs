@@ -10,14 +10,21 @@ use std::process::Command;
 use ferry_cli::Target;
 use ferry_cli::driver::{DriveOptions, compile_file, emit_project};
 
+/// The repository root, relative to the test's working directory (the package
+/// folder), so that paths printed into generated files do not depend on the machine.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    let root = PathBuf::from("..");
+    assert!(
+        root.join("golden").is_dir(),
+        "tests run from the `tests` package folder"
+    );
+    root
 }
 
 /// Golden inputs that compile to a project: (front-end folder, path).
 fn golden_inputs() -> Vec<(String, PathBuf)> {
     let mut inputs = Vec::new();
-    for frontend in ["ir", "asl"] {
+    for frontend in ["ir", "asl", "sagemaker", "dagster"] {
         let dir = root().join("golden").join(frontend);
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -36,6 +43,14 @@ fn golden_inputs() -> Vec<(String, PathBuf)> {
         }
     }
     inputs
+}
+
+/// insta resolves relative snapshot paths against the test file, so this one is absolute.
+fn snapshots(frontend: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../golden")
+        .join(frontend)
+        .join("snapshots")
 }
 
 fn stem(path: &Path) -> String {
@@ -76,7 +91,7 @@ fn golden_projects_snapshot() {
     assert!(inputs.len() >= 3, "golden inputs missing");
     for (frontend, path) in inputs {
         let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(root().join("golden").join(&frontend).join("snapshots"));
+        settings.set_snapshot_path(snapshots(&frontend));
         settings.set_prepend_module_to_snapshot(false);
         settings.set_input_file(&path);
         settings.bind(|| {
@@ -97,7 +112,7 @@ fn sagemaker_target_keeps_runtime_settings_in_prod_only() {
         "{dev}"
     );
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(root().join("golden/asl/snapshots"));
+    settings.set_snapshot_path(snapshots("asl"));
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!("sagemaker_recipe.sagemaker_target.prod_yaml", prod));
 }
@@ -123,7 +138,7 @@ fn golden_projects_pass_ruff_compileall_and_run_on_zenml() {
         let runs = path.with_file_name(format!("{}.runs", stem(&path)));
         let mut spec = dir.display().to_string();
         if runs.is_file() {
-            spec = format!("{spec}:{}", runs.display());
+            spec = format!("{spec}:{}", runs.canonicalize().unwrap().display());
         }
         specs.push(spec);
     }

@@ -44,6 +44,8 @@ pub struct Body<'a, 'p> {
     in_handler: usize,
     /// Statements to emit before the next `if` (loaded condition operands).
     prelude: Vec<String>,
+    /// Indentation level the prelude will be emitted at.
+    prelude_indent: usize,
     pub out: String,
     pub needs: Needs,
     pub diagnostics: Vec<Diagnostic>,
@@ -71,6 +73,7 @@ impl<'a, 'p> Body<'a, 'p> {
             consumed: BTreeSet::new(),
             in_handler: 0,
             prelude: Vec::new(),
+            prelude_indent: 1,
             out: String::new(),
             needs: Needs::default(),
             diagnostics: Vec::new(),
@@ -156,11 +159,12 @@ impl<'a, 'p> Body<'a, 'p> {
         match &step.kind {
             StepKind::Branch { rules, default } if self.dynamic => {
                 let mut arms: Vec<(Option<String>, Option<NodeIndex>)> = Vec::new();
+                self.prelude_indent = indent;
+                let mut parts: Vec<Option<(&'static str, Vec<String>)>> = Vec::new();
                 for rule in rules {
-                    arms.push((
-                        Some(self.condition(key, &rule.condition)),
-                        self.branch_target(pipeline, n, &rule.label),
-                    ));
+                    let (flat, split) = self.condition_head(key, &rule.condition);
+                    parts.push(split);
+                    arms.push((Some(flat), self.branch_target(pipeline, n, &rule.label)));
                 }
                 let default_target = default
                     .as_deref()
@@ -262,12 +266,38 @@ impl<'a, 'p> Body<'a, 'p> {
                     }
                 } else {
                     for (i, (condition, body)) in rendered.iter().enumerate() {
-                        let head = match (i, condition) {
-                            (0, Some(c)) => format!("if {c}:"),
-                            (_, Some(c)) => format!("elif {c}:"),
-                            (_, None) => "else:".to_string(),
-                        };
-                        self.line(indent, &head);
+                        let keyword = if i == 0 { "if" } else { "elif" };
+                        match condition {
+                            None => self.line(indent, "else:"),
+                            Some(c)
+                                if 4 * indent + keyword.len() + c.len() + 2
+                                    <= python::LINE_WIDTH =>
+                            {
+                                self.line(indent, &format!("{keyword} {c}:"));
+                            }
+                            Some(c) => {
+                                // ruff's layout of a long boolean chain: one operand a line.
+                                let split = parts
+                                    .iter()
+                                    .flatten()
+                                    .find(|(op, items)| items.join(&format!(" {op} ")) == *c);
+                                match split {
+                                    Some((op, items)) => {
+                                        self.line(indent, &format!("{keyword} ("));
+                                        for (j, item) in items.iter().enumerate() {
+                                            let lead = if j == 0 {
+                                                String::new()
+                                            } else {
+                                                format!("{op} ")
+                                            };
+                                            self.line(indent + 1, &format!("{lead}{item}"));
+                                        }
+                                        self.line(indent, "):");
+                                    }
+                                    None => self.line(indent, &format!("{keyword} {c}:")),
+                                }
+                            }
+                        }
                         self.out.push_str(body);
                     }
                 }
@@ -493,8 +523,7 @@ impl<'a, 'p> Body<'a, 'p> {
                 .flat_map(|e| self.reach(pipeline, key, e.target(), set))
                 .collect();
             self.line(indent, "try:");
-            self.out
-                .push_str(&call.render(4 * (indent + 1), &prefix, ""));
+            self.emit_assignment(indent + 1, &targets, &call);
             // States.ALL and friends catch every error, which in Python is Exception.
             self.line(indent, "except Exception:  # noqa: BLE001");
             let (handler, catch) = handlers[0];
@@ -523,12 +552,37 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.line(indent + 1, "return");
             }
         } else {
-            self.out.push_str(&call.render(4 * indent, &prefix, ""));
+            self.emit_assignment(indent, &targets, &call);
         }
         let end = self.lines_so_far();
         self.needs
             .calls
             .push((start, end, step.span, step.display_name.clone()));
+    }
+
+    /// `targets = call`, with the targets parenthesised one per line when even the
+    /// opening of the call would not fit (what ruff format does).
+    fn emit_assignment(&mut self, indent: usize, targets: &[String], call: &Expr) {
+        let pad = 4 * indent;
+        let joined = targets.join(", ");
+        let head = match call {
+            Expr::Call(f, _) => f.len() + 1,
+            other => other.flat().len(),
+        };
+        if targets.len() > 1 && pad + joined.len() + 3 + head > python::LINE_WIDTH {
+            self.line(indent, "(");
+            for t in targets {
+                self.line(indent + 1, &format!("{t},"));
+            }
+            self.out.push_str(&call.render(pad, ") = ", ""));
+        } else {
+            let prefix = if targets.is_empty() {
+                String::new()
+            } else {
+                format!("{joined} = ")
+            };
+            self.out.push_str(&call.render(pad, &prefix, ""));
+        }
     }
 
     /// A short Python expression for a condition operand. Loaded artifacts go into
@@ -557,8 +611,20 @@ impl<'a, 'p> Body<'a, 'p> {
                 } else {
                     Expr::atom(format!("{source}.load(){}", python_projection(projection)))
                 };
-                self.prelude
-                    .push(value.render(0, &format!("{local} = "), ""));
+                let statement = value.render(0, &format!("{local} = "), "");
+                if 4 * self.prelude_indent + statement.trim_end().len() > python::LINE_WIDTH
+                    && !projection.is_empty()
+                    && !safe
+                {
+                    // Load first, then project: ruff would split the subscripts oddly.
+                    self.prelude.push(format!("{local} = {source}.load()\n"));
+                    self.prelude.push(format!(
+                        "{local} = {local}{}\n",
+                        python_projection(projection)
+                    ));
+                } else {
+                    self.prelude.push(statement);
+                }
                 local
             }
             Binding::Parameter(p) => self.param_var(key, p),
@@ -568,6 +634,24 @@ impl<'a, 'p> Body<'a, 'p> {
                 format!("unresolved({})", python::string(&ph.text))
             }
         }
+    }
+
+    /// A condition, and for a top-level and/or its operands (for line splitting).
+    fn condition_head(
+        &mut self,
+        key: &str,
+        c: &Condition,
+    ) -> (String, Option<(&'static str, Vec<String>)>) {
+        let (op, items) = match c {
+            Condition::And(items) => ("and", items),
+            Condition::Or(items) => ("or", items),
+            other => return (self.condition(key, other), None),
+        };
+        let parts: Vec<String> = items
+            .iter()
+            .map(|i| format!("({})", self.condition(key, i)))
+            .collect();
+        (parts.join(&format!(" {op} ")), Some((op, parts)))
     }
 
     fn condition(&mut self, key: &str, c: &Condition) -> String {

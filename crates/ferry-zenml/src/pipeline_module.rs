@@ -246,6 +246,17 @@ fn drop_unused_assignments(body: &str) -> String {
     };
     let mut out = String::with_capacity(body.len());
     for line in body.split_inclusive('\n') {
+        // An item of a parenthesised target list: `name,`.
+        let item = line.trim();
+        if let Some(name) = item.strip_suffix(',')
+            && !name.is_empty()
+            && name != "_"
+            && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
+            && uses(name) == 1
+        {
+            out.push_str(&line.replace(name, "_"));
+            continue;
+        }
         let indent = line.len() - line.trim_start().len();
         let rest = &line[indent..];
         let target = rest.split_once(" = ").map(|(t, _)| t).filter(|t| {

@@ -544,14 +544,37 @@ pub fn emit(
         planned.py_name,
         signature_params.join(", ")
     );
+    // Laid out as ruff format does: parameters one per line, and a long tuple of
+    // outputs one per line, both with magic trailing commas.
+    let annotated: Vec<String> = step
+        .outputs
+        .iter()
+        .map(|o| {
+            format!(
+                "Annotated[{}, {}]",
+                types::port(o.ty),
+                python::string(&o.name)
+            )
+        })
+        .collect();
+    let close = |head: &str| -> String {
+        if head.len() + ret.len() + 1 <= python::LINE_WIDTH || annotated.len() < 2 {
+            format!("{head}{ret}:\n")
+        } else {
+            let items: String = annotated.iter().map(|a| format!("    {a},\n")).collect();
+            format!("{head}tuple[\n{items}]:\n")
+        }
+    };
     if one_line.len() <= python::LINE_WIDTH {
         let _ = writeln!(out, "{one_line}");
+    } else if signature_params.is_empty() {
+        out.push_str(&close(&format!("def {}() -> ", planned.py_name)));
     } else {
         let _ = writeln!(out, "def {}(", planned.py_name);
         for p in &signature_params {
             let _ = writeln!(out, "    {p},");
         }
-        let _ = writeln!(out, ") -> {ret}:");
+        out.push_str(&close(") -> "));
     }
     let _ = writeln!(
         out,
