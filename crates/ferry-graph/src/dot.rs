@@ -63,11 +63,7 @@ fn cluster(out: &mut String, pipeline: &Pipeline, prefix: &str, depth: usize) {
             quote(&id),
             quote(&step_label(step))
         );
-        let regions: Vec<&Pipeline> = match &step.kind {
-            StepKind::Map { region, .. } => vec![region.as_ref()],
-            StepKind::Parallel { branches } => branches.iter().collect(),
-            _ => Vec::new(),
-        };
+        let regions = step.kind.regions();
         for (r, region) in regions.into_iter().enumerate() {
             let region_prefix = format!("{id}_r{r}");
             cluster(out, region, &region_prefix, depth + 1);

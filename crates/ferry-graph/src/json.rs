@@ -14,13 +14,7 @@ fn pipeline(p: &Pipeline) -> Value {
     let nodes: Vec<Value> = p
         .steps()
         .map(|s| {
-            let regions: Vec<Value> = match &s.kind {
-                ferry_ir::StepKind::Map { region, .. } => vec![pipeline(region)],
-                ferry_ir::StepKind::Parallel { branches } => {
-                    branches.iter().map(pipeline).collect()
-                }
-                _ => Vec::new(),
-            };
+            let regions: Vec<Value> = s.kind.regions().into_iter().map(pipeline).collect();
             json!({
                 "id": s.name,
                 "name": s.display_name,

@@ -53,11 +53,7 @@ fn subgraph(out: &mut String, pipeline: &Pipeline, prefix: &str, depth: usize) {
                 let _ = writeln!(out, "{pad}  class {id} absent");
             }
         }
-        let regions: Vec<&Pipeline> = match &step.kind {
-            StepKind::Map { region, .. } => vec![region.as_ref()],
-            StepKind::Parallel { branches } => branches.iter().collect(),
-            _ => Vec::new(),
-        };
+        let regions = step.kind.regions();
         for (r, region) in regions.into_iter().enumerate() {
             let region_prefix = format!("{id}_r{r}");
             subgraph(out, region, &region_prefix, depth + 1);

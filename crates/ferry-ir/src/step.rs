@@ -294,6 +294,15 @@ impl StepKind {
         }
     }
 
+    /// The nested pipelines of a Map (its iteration) or Parallel (its branches) step.
+    pub fn regions(&self) -> Vec<&Pipeline> {
+        match self {
+            StepKind::Map { region, .. } => vec![region.as_ref()],
+            StepKind::Parallel { branches } => branches.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether running the step changes the world outside its outputs (so the
     /// back end must not cache it).
     pub fn has_side_effects(&self) -> bool {

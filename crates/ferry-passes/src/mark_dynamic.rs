@@ -31,7 +31,8 @@ pub(crate) fn needs_dynamic(pipeline: &Pipeline) -> bool {
         .any(|(_, _, e)| matches!(e.kind, EdgeKind::Branch { .. } | EdgeKind::Error(_)));
     let fan_out = pipeline.steps().any(|s| match &s.kind {
         StepKind::Map { .. } => true,
-        StepKind::Parallel { branches } => branches.iter().any(needs_dynamic),
+        // The back end runs regions as calls inside a dynamic pipeline.
+        StepKind::Parallel { .. } => true,
         StepKind::Branch { .. } => true,
         _ => false,
     });

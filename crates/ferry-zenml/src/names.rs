@@ -93,11 +93,7 @@ impl<'a> Plan<'a> {
                 pipeline,
                 pipeline_key: key.clone(),
             });
-            let regions: Vec<&'a Pipeline> = match &step.kind {
-                StepKind::Map { region, .. } => vec![region.as_ref()],
-                StepKind::Parallel { branches } => branches.iter().collect(),
-                _ => Vec::new(),
-            };
+            let regions = step.kind.regions();
             for (r, region) in regions.into_iter().enumerate() {
                 self.add_pipeline(region, region_key(&key, index.index(), r), namer);
             }

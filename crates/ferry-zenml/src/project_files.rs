@@ -137,9 +137,7 @@ fn needs_boto3(workflow: &Workflow) -> bool {
             StepKind::ServiceCall { .. } | StepKind::Lambda { .. } => {
                 s.mapping.class != MappingClass::Absent
             }
-            StepKind::Map { region, .. } => any_aws(region),
-            StepKind::Parallel { branches } => branches.iter().any(any_aws),
-            _ => false,
+            other => other.regions().into_iter().any(any_aws),
         })
     }
     workflow.pipelines.iter().any(any_aws)

@@ -558,7 +558,7 @@ pub fn emit(
         })
         .collect();
     let close = |head: &str| -> String {
-        if head.len() + ret.len() + 1 <= python::LINE_WIDTH || annotated.len() < 2 {
+        if head.len() + ret.len() < python::LINE_WIDTH || annotated.len() < 2 {
             format!("{head}{ret}:\n")
         } else {
             let items: String = annotated.iter().map(|a| format!("    {a},\n")).collect();
