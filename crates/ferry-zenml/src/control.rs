@@ -547,10 +547,11 @@ impl<'a, 'p> Body<'a, 'p> {
             self.in_handler -= 1;
             self.consumed = saved;
             if self.out.len() == before {
-                self.line(indent + 1, "raise");
-            } else {
-                self.line(indent + 1, "return");
+                // The handler does nothing the pipeline can run (e.g. a Succeed state):
+                // the error is swallowed and the run ends successfully.
+                self.line(indent + 1, "# Migration note: the source handler ends the run successfully");
             }
+            self.line(indent + 1, "return");
         } else {
             self.emit_assignment(indent, &targets, &call);
         }
@@ -618,10 +619,10 @@ impl<'a, 'p> Body<'a, 'p> {
                 {
                     // Load first, then project: ruff would split the subscripts oddly.
                     self.prelude.push(format!("{local} = {source}.load()\n"));
-                    self.prelude.push(format!(
-                        "{local} = {local}{}\n",
-                        python_projection(projection)
-                    ));
+                    for segment in projection {
+                        let one = python_projection(std::slice::from_ref(segment));
+                        self.prelude.push(format!("{local} = {local}{one}\n"));
+                    }
                 } else {
                     self.prelude.push(statement);
                 }

@@ -245,7 +245,19 @@ fn drop_unused_assignments(body: &str) -> String {
             .count()
     };
     let mut out = String::with_capacity(body.len());
+    // Set while unwrapping `(\n    call()\n)` left by dropping `x = (`: the indent of
+    // the opening line.
+    let mut unwrapping: Option<usize> = None;
     for line in body.split_inclusive('\n') {
+        if let Some(open_indent) = unwrapping {
+            let indent = line.len() - line.trim_start().len();
+            if line.trim() == ")" && indent == open_indent {
+                unwrapping = None;
+            } else {
+                out.push_str(&line[4.min(indent)..]);
+            }
+            continue;
+        }
         // An item of a parenthesised target list: `name,`.
         let item = line.trim();
         if let Some(name) = item.strip_suffix(',')
@@ -279,6 +291,10 @@ fn drop_unused_assignments(body: &str) -> String {
                     })
                     .collect();
                 let value = &rest[t.len() + 3..];
+                if kept.iter().all(|k| k == "_") && value.trim() == "(" {
+                    unwrapping = Some(indent);
+                    continue;
+                }
                 let is_call = value.trim_end().ends_with('(') || value.trim_end().ends_with(')');
                 if kept.iter().all(|k| k == "_") && !is_call {
                     // A collected list nobody reads: drop the statement.
