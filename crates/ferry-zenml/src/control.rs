@@ -549,7 +549,10 @@ impl<'a, 'p> Body<'a, 'p> {
             if self.out.len() == before {
                 // The handler does nothing the pipeline can run (e.g. a Succeed state):
                 // the error is swallowed and the run ends successfully.
-                self.line(indent + 1, "# Migration note: the source handler ends the run successfully");
+                self.line(
+                    indent + 1,
+                    "# Migration note: the source handler ends the run successfully",
+                );
             }
             self.line(indent + 1, "return");
         } else {

@@ -155,6 +155,16 @@ impl Expr {
                 format!("{pad}{prefix}{flat}{suffix}\n")
             };
         }
+        if let Expr::Call(f, _) = self
+            && prefix.ends_with("= ")
+            && indent + prefix.len() + f.len() + 1 > LINE_WIDTH
+        {
+            // Even `target = f(` is too long: ruff wraps the right-hand side.
+            return format!(
+                "{pad}{prefix}(\n{}{pad}){suffix}\n",
+                self.render(indent + 4, "", "")
+            );
+        }
         let inner = indent + 4;
         let (open, close, items): (String, &str, Vec<(String, &Expr)>) = match self {
             Expr::Atom(_) => unreachable!("atoms always render flat"),

@@ -65,7 +65,22 @@ fn params(planned: &PlannedStep, plan: &Plan) -> Vec<Param> {
                     .map_or("Any", |o| types::port(o.ty));
                 let prelude = (!projection.is_empty()).then(|| {
                     let name = param_name(planned.step, &input.name);
-                    format!("{name} = {name}{}", python_projection(projection))
+                    let whole = format!("{name} = {name}{}", python_projection(projection));
+                    if whole.len() + 4 <= python::LINE_WIDTH {
+                        whole
+                    } else {
+                        // One subscript a statement: ruff would split the chain oddly.
+                        projection
+                            .iter()
+                            .map(|seg| {
+                                format!(
+                                    "{name} = {name}{}",
+                                    python_projection(std::slice::from_ref(seg))
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n    ")
+                    }
                 });
                 Param {
                     name: param_name(planned.step, &input.name),
