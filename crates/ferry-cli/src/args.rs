@@ -102,6 +102,10 @@ pub struct CompileArgs {
     /// changed since).
     #[arg(long)]
     pub force: bool,
+    /// Run this ruff on each written project and report its findings at the original
+    /// source lines (through ferry-sourcemap.json).
+    #[arg(long, value_name = "RUFF")]
+    pub ruff: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -206,6 +206,17 @@ pub fn emit_project(
     compiled: &mut Compiled,
     target: ferry_zenml::Target,
 ) -> Option<std::collections::BTreeMap<String, String>> {
+    emit_project_with_map(compiled, target).map(|(files, _)| files)
+}
+
+/// Like [`emit_project`], also returning the source map of the generated files.
+pub fn emit_project_with_map(
+    compiled: &mut Compiled,
+    target: ferry_zenml::Target,
+) -> Option<(
+    std::collections::BTreeMap<String, String>,
+    ferry_zenml::SourceMapFile,
+)> {
     let workflow = compiled.workflow.as_ref()?;
     if compiled.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
@@ -216,5 +227,5 @@ pub fn emit_project(
         &ferry_zenml::EmitOptions { target },
     );
     compiled.diagnostics.extend(emitted.diagnostics);
-    Some(emitted.files)
+    Some((emitted.files, emitted.source_map))
 }

@@ -104,6 +104,7 @@ pub fn code_registry() -> CodeRegistry {
         .with(ferry_passes::CODES)
         .with(ferry_ir::text::CODES)
         .with(ferry_zenml::CODES)
+        .with(crate::lint::CODES)
         .with(ferry_asl::CODES)
         .with(ferry_python::CODES)
         .with(ferry_sagemaker::CODES)

@@ -323,3 +323,40 @@ fn substitutions_are_parameters_unless_filled() {
         Some(2)
     );
 }
+
+#[test]
+fn ruff_findings_point_at_the_original_source() {
+    let dir = tempfile::tempdir().unwrap();
+    // A stand-in for ruff that reports one finding inside a generated step module.
+    let fake = dir.path().join("fake-ruff");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nprintf '[{\"code\":\"E999\",\"message\":\"made up\",\"filename\":\"%s/steps/model_training.py\",\"location\":{\"row\":12,\"column\":1}}]' \"$PWD\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = dir.path().join("out");
+    let o = ferry(&[
+        "compile",
+        "--color",
+        "never",
+        "--ruff",
+        fake.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "golden/asl/sagemaker_recipe.asl.json",
+    ]);
+    let stderr = text(&o.stderr);
+    assert!(
+        stderr.contains("warning[F0704]: ruff E999 in generated `steps/model_training.py:12`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("golden/asl/sagemaker_recipe.asl.json:"),
+        "points into the ASL file: {stderr}"
+    );
+    assert!(
+        stderr.contains("\"ModelTraining\""),
+        "the label shows the source state: {stderr}"
+    );
+}

@@ -5,7 +5,7 @@ use ferry_ir::naming::Namer;
 use ferry_zenml::Target;
 
 use crate::args::{CompileArgs, TargetArg};
-use crate::driver::{Compiled, compile_all, emit_project};
+use crate::driver::{Compiled, compile_all, emit_project_with_map};
 use crate::{ExitCode, report, write};
 
 pub fn run(args: &CompileArgs) -> ExitCode {
@@ -22,10 +22,16 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let folders = output_folders(&compiled);
     let mut written = 0usize;
     for (mut unit, folder) in compiled.into_iter().zip(folders) {
-        if let Some(files) = emit_project(&mut unit, target) {
+        if let Some((files, map)) = emit_project_with_map(&mut unit, target) {
             let dir = args.out.join(&folder);
             match write::write_project(&dir, &files, args.force) {
-                Ok(()) => written += 1,
+                Ok(()) => {
+                    written += 1;
+                    if let Some(ruff) = &args.ruff {
+                        unit.diagnostics
+                            .extend(crate::lint::ruff_findings(ruff, &dir, &map));
+                    }
+                }
                 Err(errors) => unit.diagnostics.extend(
                     errors
                         .into_iter()
