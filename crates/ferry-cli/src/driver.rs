@@ -221,11 +221,22 @@ pub fn emit_project_with_map(
     if compiled.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }
-    let emitted = ferry_zenml::emit(
-        workflow,
-        &compiled.sources,
-        &ferry_zenml::EmitOptions { target },
-    );
-    compiled.diagnostics.extend(emitted.diagnostics);
-    Some((emitted.files, emitted.source_map))
+    let emitted = catch_unwind(AssertUnwindSafe(|| {
+        ferry_zenml::emit(
+            workflow,
+            &compiled.sources,
+            &ferry_zenml::EmitOptions { target },
+        )
+    }));
+    match emitted {
+        Ok(emitted) => {
+            compiled.diagnostics.extend(emitted.diagnostics);
+            Some((emitted.files, emitted.source_map))
+        }
+        Err(payload) => {
+            let d = internal_error(&compiled.unit, "generating the project for", payload);
+            compiled.diagnostics.push(d);
+            None
+        }
+    }
 }
