@@ -615,19 +615,25 @@ impl<'a, 'p> Body<'a, 'p> {
                 } else {
                     Expr::atom(format!("{source}.load(){}", python_projection(projection)))
                 };
-                let statement = value.render(0, &format!("{local} = "), "");
-                if 4 * self.prelude_indent + statement.trim_end().len() > python::LINE_WIDTH
-                    && !projection.is_empty()
-                    && !safe
-                {
-                    // Load first, then project: ruff would split the subscripts oddly.
-                    self.prelude.push(format!("{local} = {source}.load()\n"));
+                let pad = 4 * self.prelude_indent;
+                let statement = value.render(pad, &format!("{local} = "), "");
+                let wrapped = statement.lines().count() > 1
+                    || statement.trim_end().len() <= python::LINE_WIDTH;
+                if !wrapped && !projection.is_empty() && !safe {
+                    // Load first, then project one key a line: ruff would split the
+                    // subscripts oddly.
+                    let mut lines = python::assignment(pad, &local, &format!("{source}.load()"));
                     for segment in projection {
                         let one = python_projection(std::slice::from_ref(segment));
-                        self.prelude.push(format!("{local} = {local}{one}\n"));
+                        lines.extend(python::assignment(pad, &local, &format!("{local}{one}")));
                     }
+                    self.prelude.push(lines.join("\n") + "\n");
                 } else {
-                    self.prelude.push(statement);
+                    let text: Vec<String> = statement
+                        .lines()
+                        .map(|l| l[pad.min(l.len() - l.trim_start().len())..].to_string())
+                        .collect();
+                    self.prelude.push(text.join("\n") + "\n");
                 }
                 local
             }

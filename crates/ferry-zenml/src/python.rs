@@ -89,6 +89,16 @@ fn number(n: &str) -> String {
     n.replace('E', "e")
 }
 
+/// `target = rhs` laid out like ruff format for a statement at `indent` spaces. The
+/// lines come back without that indentation, for callers that indent themselves.
+pub fn assignment(indent: usize, target: &str, rhs: &str) -> Vec<String> {
+    Expr::atom(rhs)
+        .render(indent, &format!("{target} = "), "")
+        .lines()
+        .map(|l| l[indent.min(l.len() - l.trim_start().len())..].to_string())
+        .collect()
+}
+
 /// A Python expression laid out the way `ruff format` lays it out: on one line when it
 /// fits, otherwise one element per line with a trailing comma (which ruff keeps).
 #[derive(Debug, Clone)]
@@ -144,8 +154,20 @@ impl Expr {
         let pad = " ".repeat(indent);
         let fits = indent + prefix.len() + flat.chars().count() + suffix.len() <= LINE_WIDTH;
         let empty_call = matches!(self, Expr::Call(_, args) if args.is_empty());
-        if fits || matches!(self, Expr::Atom(_)) {
+        if fits {
             return format!("{pad}{prefix}{flat}{suffix}\n");
+        }
+        if let Expr::Atom(atom) = self {
+            // ruff wraps a long right-hand side in parentheses when that makes it fit.
+            // A trailing subscript is split by ruff instead, so callers avoid those.
+            return if prefix.ends_with("= ")
+                && !atom.ends_with(']')
+                && indent + 4 + atom.chars().count() <= LINE_WIDTH
+            {
+                format!("{pad}{prefix}(\n{pad}    {atom}\n{pad}){suffix}\n")
+            } else {
+                format!("{pad}{prefix}{flat}{suffix}\n")
+            };
         }
         if empty_call {
             // Nothing to split inside `f()`: ruff wraps the right-hand side instead.

@@ -65,17 +65,22 @@ fn params(planned: &PlannedStep, plan: &Plan) -> Vec<Param> {
                     .map_or("Any", |o| types::port(o.ty));
                 let prelude = (!projection.is_empty()).then(|| {
                     let name = param_name(planned.step, &input.name);
-                    let whole = format!("{name} = {name}{}", python_projection(projection));
-                    if whole.len() + 4 <= python::LINE_WIDTH {
-                        whole
+                    let whole = format!("{name}{}", python_projection(projection));
+                    let lines = python::assignment(4, &name, &whole);
+                    if lines.iter().all(|l| l.len() + 4 <= python::LINE_WIDTH) {
+                        lines.join("\n    ")
                     } else {
                         // One subscript a statement: ruff would split the chain oddly.
                         projection
                             .iter()
-                            .map(|seg| {
-                                format!(
-                                    "{name} = {name}{}",
-                                    python_projection(std::slice::from_ref(seg))
+                            .flat_map(|seg| {
+                                python::assignment(
+                                    4,
+                                    &name,
+                                    &format!(
+                                        "{name}{}",
+                                        python_projection(std::slice::from_ref(seg))
+                                    ),
                                 )
                             })
                             .collect::<Vec<_>>()
