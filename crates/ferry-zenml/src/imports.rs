@@ -61,7 +61,7 @@ fn sort_key(line: &str) -> (bool, Vec<(u8, u64, String)>) {
 }
 
 /// isort's order-by-type: CONSTANTS, then Classes, then functions and variables.
-fn member_key(name: &str) -> (u8, String) {
+fn member_key(name: &str) -> (u8, Vec<(u8, u64, String)>) {
     let bare = name.split(" as ").next().unwrap_or(name);
     let kind = if bare.len() > 1 && bare.chars().all(|c| !c.is_ascii_lowercase()) {
         0
@@ -70,7 +70,7 @@ fn member_key(name: &str) -> (u8, String) {
     } else {
         2
     };
-    (kind, bare.to_lowercase())
+    (kind, crate::step_module::natural_key(&bare.to_lowercase()))
 }
 
 /// `from m import a` and `from m import b` become `from m import a, b`.

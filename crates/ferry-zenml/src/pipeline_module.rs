@@ -125,21 +125,14 @@ pub fn emit(
     } else {
         needs.step_functions.iter().cloned().collect()
     };
+    let mut local: Vec<String> = Vec::new();
     if !functions.is_empty() {
-        let line = format!("from steps import {}", functions.join(", "));
-        if line.len() <= python::LINE_WIDTH {
-            let _ = writeln!(out, "{line}");
-        } else {
-            out.push_str("from steps import (\n");
-            for f in &functions {
-                let _ = writeln!(out, "    {f},");
-            }
-            out.push_str(")\n");
-        }
+        local.push(format!("from steps import {}", functions.join(", ")));
     }
     if needs.pipeline_failed_error {
-        out.push_str("from steps.errors import PipelineFailedError\n");
+        local.push("from steps.errors import PipelineFailedError".into());
     }
+    out.push_str(&crate::imports::block(&local));
     if needs.unresolved_helper {
         out.push_str("\n\ndef unresolved(reference: str) -> None:\n");
         out.push_str("    \"\"\"A value the source read that ferry could not trace; wire it by hand.\"\"\"\n");
