@@ -490,11 +490,12 @@ impl<'a, 'p> Body<'a, 'p> {
         } else {
             format!("{} = ", targets.join(", "))
         };
+        // Catchers in source order: the first one is the one kept.
         let handlers: Vec<(NodeIndex, &ferry_ir::Catch)> = pipeline
-            .graph
-            .edges_directed(n, Direction::Outgoing)
-            .filter_map(|e| match &e.weight().kind {
-                EdgeKind::Error(c) => Some((e.target(), c)),
+            .outgoing(n)
+            .into_iter()
+            .filter_map(|(target, e)| match &e.kind {
+                EdgeKind::Error(c) => Some((target, c)),
                 _ => None,
             })
             .collect();

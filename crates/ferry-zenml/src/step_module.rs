@@ -350,6 +350,13 @@ fn body(step: &Step, imports: &mut BTreeSet<&'static str>) -> Vec<String> {
                     "waiter.wait({key}=request[{}])",
                     python::string(key)
                 ));
+            } else if matches!(
+                pattern,
+                IntegrationPattern::Sync | IntegrationPattern::Sync2
+            ) {
+                lines.push(format!(
+                    "# Migration note: `.sync` waited for the {service} job to finish; this returns once it started"
+                ));
             }
             lines.extend(returns("response"));
             lines
