@@ -21,7 +21,7 @@ pub fn detect(path: &Path, text: &str) -> Option<Frontend> {
         "ferry" => Some(Frontend::Ir),
         "json" | "yaml" | "yml" => ferry_asl::looks_like_asl(text).then_some(Frontend::Asl),
         "py" => {
-            if text.contains("dagster") {
+            if ferry_dagster::looks_like_dagster(text) {
                 Some(Frontend::Dagster)
             } else if ferry_sagemaker::looks_like_sagemaker(text) {
                 Some(Frontend::Sagemaker)
@@ -42,6 +42,9 @@ pub fn lower(
 ) -> Lowered {
     match frontend {
         Frontend::Ir => lower_ir(sources, files),
+        Frontend::Dagster => {
+            ferry_dagster::lower(sources, files, &ferry_dagster::Options::default())
+        }
         Frontend::Sagemaker => match files.first() {
             Some(&file) => {
                 ferry_sagemaker::lower(sources, file, &ferry_sagemaker::Options::default())
@@ -57,13 +60,6 @@ pub fn lower(
                 },
             ),
             None => Lowered::default(),
-        },
-        other => Lowered {
-            workflow: None,
-            diagnostics: vec![ferry_diagnostics::Diagnostic::error(
-                "F0002",
-                format!("the {} front end is not part of this build", other.as_str()),
-            )],
         },
     }
 }
@@ -92,7 +88,8 @@ pub fn passes(frontend: Frontend) -> Vec<Box<dyn Pass>> {
     match frontend {
         Frontend::Asl => ferry_asl::passes(),
         Frontend::Sagemaker => ferry_sagemaker::passes(),
-        Frontend::Ir | Frontend::Dagster => Vec::new(),
+        Frontend::Dagster => ferry_dagster::passes(),
+        Frontend::Ir => Vec::new(),
     }
 }
 
@@ -104,6 +101,7 @@ pub fn code_registry() -> CodeRegistry {
         .with(ferry_passes::CODES)
         .with(ferry_ir::text::CODES)
         .with(ferry_zenml::CODES)
+        .with(ferry_dagster::CODES)
         .with(crate::lint::CODES)
         .with(ferry_asl::CODES)
         .with(ferry_python::CODES)

@@ -620,6 +620,16 @@ pub fn emit(
             let _ = writeln!(out, "    {prelude}");
         }
     }
+    // ruff format puts a blank line between a docstring and a nested definition.
+    if body_lines
+        .first()
+        .is_some_and(|l| l.starts_with("def ") || l.starts_with("class ") || l.starts_with('@'))
+        && params
+            .iter()
+            .all(|p| p.prelude.is_none() && p.todo.is_none())
+    {
+        out.push('\n');
+    }
     let body_start = line_count(&out) + 1;
     if body_lines.is_empty() && params.iter().all(|p| p.prelude.is_none()) {
         // The docstring is the whole body.

@@ -1,0 +1,121 @@
+//! The Dagster front end: reads a code location (one file or a folder of modules) with
+//! ferry-python and lowers its assets, ops, jobs, schedules, sensors, resources and
+//! partitions to the IR — one pipeline per job, asset bodies carried over as Python
+//! steps, dependencies as artifact edges, every construct classified.
+//!
+//! It must not depend on another front end or on a back end, must never execute the
+//! user's Python, and must never panic on bad input.
+
+mod codes;
+mod collect;
+mod lower;
+
+use ferry_diagnostics::{FileId, SourceMap};
+use ferry_passes::{Lowered, Pass};
+
+pub use codes::CODES;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {}
+
+/// Whether `text` looks like Dagster code (cheap; for input detection).
+pub fn looks_like_dagster(text: &str) -> bool {
+    text.contains("import dagster") || text.contains("from dagster")
+}
+
+/// Dagster needs no passes of its own.
+pub fn passes() -> Vec<Box<dyn Pass>> {
+    Vec::new()
+}
+
+/// Lower the files of one code location.
+pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lowered {
+    let mut diagnostics = Vec::new();
+    let mut parsed = Vec::new();
+    let paths: Vec<String> = files
+        .iter()
+        .filter_map(|f| sources.get(*f).map(|s| s.path.clone()))
+        .collect();
+    let common = common_dir(&paths);
+    for &file in files {
+        let Some((module, found)) = ferry_python::parse(sources, file) else {
+            continue;
+        };
+        diagnostics.extend(found);
+        let path = sources
+            .get(file)
+            .map(|s| s.path.clone())
+            .unwrap_or_default();
+        let relative = path
+            .strip_prefix(&common)
+            .unwrap_or(&path)
+            .trim_start_matches('/')
+            .to_string();
+        parsed.push((ferry_python::module_name_for_path(&relative), module));
+    }
+    if parsed.is_empty() {
+        return Lowered {
+            workflow: None,
+            diagnostics,
+        };
+    }
+    let scopes: Vec<ferry_python::Scope> = parsed
+        .iter()
+        .map(|(name, module)| {
+            if name.ends_with("__init__") || name.is_empty() {
+                ferry_python::Scope::package(name.clone(), module.body())
+            } else {
+                ferry_python::Scope::module(name.clone(), module.body())
+            }
+        })
+        .collect();
+    let mut location = collect::Location::default();
+    for ((_, module), scope) in parsed.iter().zip(&scopes) {
+        location.collect(module, scope, &mut diagnostics);
+    }
+    let name = if files.len() == 1 {
+        paths[0]
+            .rsplit('/')
+            .next()
+            .unwrap_or("location")
+            .trim_end_matches(".py")
+            .to_string()
+    } else {
+        common
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("location")
+            .to_string()
+    };
+    let name = ferry_ir::naming::to_identifier(&name);
+    let mut workflow = lower::build(&location, &name, &mut diagnostics);
+    for (&file, path) in files.iter().zip(&paths) {
+        workflow.sources.push(ferry_ir::SourceRef {
+            file,
+            path: path.clone(),
+        });
+    }
+    Lowered {
+        workflow: Some(workflow),
+        diagnostics,
+    }
+}
+
+fn common_dir(paths: &[String]) -> String {
+    let Some(first) = paths.first() else {
+        return String::new();
+    };
+    let mut prefix = first
+        .rsplit_once('/')
+        .map_or(String::new(), |(d, _)| format!("{d}/"));
+    for p in paths {
+        while !p.starts_with(&prefix) && !prefix.is_empty() {
+            prefix = prefix
+                .trim_end_matches('/')
+                .rsplit_once('/')
+                .map_or(String::new(), |(d, _)| format!("{d}/"));
+        }
+    }
+    prefix
+}
