@@ -81,6 +81,8 @@ pub struct Location<'a> {
     pub external: BTreeMap<String, Span>,
     /// Names bound to partitions definitions.
     pub partitions: BTreeMap<String, Span>,
+    /// Config classes: their fields with defaults.
+    pub configs: BTreeMap<String, Vec<(String, Option<ferry_ir::Value>)>>,
 }
 
 fn string(expr: Option<&Expr>) -> Option<String> {
@@ -147,6 +149,20 @@ impl<'a> Location<'a> {
                             "resource: becomes a stack component or a client created inside steps; secrets through ZenML secrets",
                         )
                     } else if bases.iter().any(|b| b == "dagster.Config") {
+                        let fields = class
+                            .body
+                            .iter()
+                            .filter_map(|s| match s {
+                                Stmt::AnnAssign(a) => Some((
+                                    reference(&a.target)?,
+                                    a.value
+                                        .as_deref()
+                                        .and_then(|v| ferry_python::fold(module, scope, v).ok()),
+                                )),
+                                _ => None,
+                            })
+                            .collect();
+                        self.configs.insert(class.name.id.to_string(), fields);
                         (
                             "config",
                             "run config: fields become step parameters, set in configs/*.yaml",
@@ -349,8 +365,13 @@ impl<'a> Location<'a> {
             | "AssetIn"
             | "AssetOut"
             | "Out"
-            | "In"
-            | "EnvVar" => {}
+            | "In" => {}
+            "EnvVar" => self.resources.push(ResourceDef {
+                name: name.to_string(),
+                kind: "env_var",
+                span,
+                note: "environment variable: read it with os.environ inside the step, or use a ZenML secret".into(),
+            }),
             "AutomationCondition" | "AutoMaterializePolicy" | "FreshnessPolicy" => diagnostics
                 .push(
                     Diagnostic::warning("F0504", format!("`{api}` has no ZenML equivalent"))

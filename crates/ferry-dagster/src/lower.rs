@@ -129,6 +129,38 @@ impl<'a> Builder<'_, 'a> {
             imports.push("from zenml import get_step_context".into());
             notes.push("the Dagster context became ZenML's step context: context.log, partition keys and run tags have other APIs there".into());
         }
+        // A Config parameter becomes one step parameter per field, reassembled for
+        // the body under the name it had.
+        let mut config_inputs = Vec::new();
+        for p in &info.params {
+            let Some(fields) = p
+                .annotation
+                .and_then(|a| self.location.configs.get(a.trim()))
+            else {
+                continue;
+            };
+            let args: Vec<String> = fields.iter().map(|(f, _)| format!("{f}={f}")).collect();
+            body = format!("{} = SimpleNamespace({})\n{body}", p.name, args.join(", "));
+            imports.push("from types import SimpleNamespace".into());
+            for (field, default) in fields {
+                let binding = match default {
+                    Some(v) => Binding::Literal(v.clone()),
+                    None => Binding::Unresolved(Placeholder {
+                        kind: PlaceholderKind::Other,
+                        text: format!("config {field}"),
+                        span: p.span,
+                        flagged: false,
+                    }),
+                };
+                config_inputs.push(Input {
+                    name: field.clone(),
+                    ty: PortType::Scalar,
+                    binding,
+                    span: p.span,
+                });
+            }
+            notes.push(format!("run config `{}` became step parameters (set them under steps.<name>.parameters in configs/*.yaml)", p.name));
+        }
         let mut step = Step::new(
             name,
             def.key.clone(),
@@ -142,6 +174,7 @@ impl<'a> Builder<'_, 'a> {
             self.mapping(def),
         );
         step.notes = notes;
+        step.inputs = config_inputs;
         let outputs: Vec<String> = match &def.kind {
             DefKind::MultiAsset(outs) => outs.clone(),
             DefKind::Op => vec!["result".into()],
@@ -455,7 +488,7 @@ pub fn build(location: &Location, name: &str, diagnostics: &mut Vec<Diagnostic>)
                     ),
                 }
             }
-            pipeline.graph[node].inputs = inputs;
+            pipeline.graph[node].inputs.extend(inputs);
             for (from, kind) in edges {
                 if from != node {
                     pipeline.add_edge(from, node, kind, def.span);
