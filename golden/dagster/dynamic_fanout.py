@@ -5,7 +5,7 @@ from dagster import DynamicOut, DynamicOutput, job, op
 
 @op(out=DynamicOut())
 def files():
-    for name in ["a", "b"]:
+    for name in ["ab", "cde"]:
         yield DynamicOutput(name, mapping_key=name)
 
 
@@ -16,6 +16,7 @@ def process(name: str) -> int:
 
 @op
 def total(sizes: list) -> int:
+    print(f"total size {sum(sizes)}")
     return sum(sizes)
 
 

@@ -111,6 +111,28 @@ impl<'a> Builder<'_, 'a> {
             }
             body = format!("{local}{body}");
         }
+        let dynamic_out = def
+            .decorator
+            .as_ref()
+            .and_then(|c| c.keyword("out"))
+            .is_some_and(|o| def.module.text_of(o).contains("DynamicOut"));
+        if dynamic_out && body.contains("yield") {
+            // A generator of DynamicOutputs becomes the list of their values.
+            let inner: String = body
+                .lines()
+                .map(|l| {
+                    if l.is_empty() {
+                        "\n".to_string()
+                    } else {
+                        format!("    {l}\n")
+                    }
+                })
+                .collect();
+            body = format!(
+                "def DynamicOutput(value: object, mapping_key: str | None = None) -> object:\n    return value\n\ndef produce():\n{inner}\nreturn list(produce())"
+            );
+            notes.push("DynamicOut: the yielded outputs are returned as one list; mapping keys are dropped".into());
+        }
         if let DefKind::Check(_) = def.kind
             && body.contains("AssetCheckResult")
         {
@@ -659,6 +681,98 @@ fn call_op(
         return None;
     }
     let Expr::Call(call) = expr else { return None };
+    // `x.collect()`: the list the fan-out below produced.
+    if let Expr::Attribute(attr) = &*call.func
+        && attr.attr.id.as_str() == "collect"
+    {
+        return match &*attr.value {
+            Expr::Name(n) => vars.get(n.id.as_str()).cloned(),
+            other => call_op(b, pipeline, ops, names, vars, job, other, depth + 1),
+        };
+    }
+    // `producer().map(op)`: DynamicOut fan-out, one run of `op` per item.
+    if let Expr::Attribute(attr) = &*call.func
+        && attr.attr.id.as_str() == "map"
+        && let Some(mapped) = call.arguments.args.first().and_then(reference)
+        && let Some(def) = ops.get(&mapped)
+    {
+        let producer = match &*attr.value {
+            Expr::Name(n) => vars.get(n.id.as_str()).cloned(),
+            other => call_op(b, pipeline, ops, names, vars, job, other, depth + 1),
+        };
+        let (from, from_step) = producer?;
+        let map_name = names.fresh(&format!("{mapped}_each"));
+        let mut region = Pipeline::new(
+            format!("{map_name}_iteration"),
+            format!("{mapped} per item"),
+            job.module.span(expr),
+        );
+        region.params.push(Parameter {
+            name: "item".into(),
+            ty: ParamType::Json,
+            default: None,
+            span: region.span,
+            mapping: Mapping::direct("DynamicOutput item"),
+        });
+        let mut inner = b.step(def, &mapped);
+        let first = FunctionInfo::of(def.module, def.def)
+            .params
+            .iter()
+            .find(|p| !is_context(p.name, p.annotation))
+            .map(|p| p.name.to_string());
+        if let Some(param) = first {
+            inner.inputs.push(Input {
+                name: param,
+                ty: PortType::Unknown,
+                binding: Binding::Parameter("item".into()),
+                span: region.span,
+            });
+        }
+        region.add_step(inner);
+        let items = Binding::StepOutput {
+            step: from_step,
+            port: "result".into(),
+            projection: Vec::new(),
+        };
+        let mut step = Step::new(
+            map_name.clone(),
+            format!("{mapped}.map"),
+            job.module.span(expr),
+            StepKind::Map {
+                items: items.clone(),
+                region: Box::new(region),
+                max_concurrency: None,
+                distributed: false,
+                config: Value::Null,
+            },
+            Mapping::approximate(
+                "DynamicOut/.map/.collect",
+                "each item runs the op as a step in a loop of a dynamic pipeline; .collect() is the list of their outputs",
+            ),
+        );
+        step.inputs.push(Input {
+            name: "items".into(),
+            ty: PortType::Json,
+            binding: items,
+            span: job.module.span(expr),
+        });
+        step.outputs.push(Output {
+            name: "result".into(),
+            ty: PortType::Json,
+            span: job.module.span(expr),
+        });
+        let node = pipeline.add_step(step);
+        pipeline.add_edge(
+            from,
+            node,
+            EdgeKind::Data {
+                from_port: "result".into(),
+                to_port: "items".into(),
+            },
+            job.module.span(expr),
+        );
+        return Some((node, map_name));
+    }
     let callee = reference(&call.func)?;
     let Some(def) = ops.get(&callee) else {
         b.diagnostics.push(

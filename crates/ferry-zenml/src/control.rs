@@ -323,7 +323,7 @@ impl<'a, 'p> Body<'a, 'p> {
                     }
                 };
                 let results = self.namer.fresh(&format!("{}_results", step.name));
-                self.line(indent, "# Migration note: Map state runs its iterations one after another here; use step.map(...) for concurrency");
+                self.line(indent, "# Migration note: the fan-out runs its iterations one after another here; use step.map(...) for concurrency");
                 self.line(indent, &format!("{results} = []"));
                 let region_key = region_key(key, n.index(), 0);
                 let item_var = self.namer.fresh("item");
@@ -333,7 +333,7 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.line(indent, &format!("for {item_var} in {items_expr}:"));
                 self.emit_pipeline(region, &region_key, indent + 1);
                 if let Some(last) = last_output(region, &region_key, self) {
-                    self.line(indent + 1, &format!("{results}.append({last})"));
+                    self.line(indent + 1, &format!("{results}.append({last}.load())"));
                 }
                 for o in &step.outputs {
                     self.outputs.insert(

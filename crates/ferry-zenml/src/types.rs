@@ -17,7 +17,8 @@ pub fn param(ty: ParamType) -> &'static str {
         ParamType::Integer => "int",
         ParamType::Float => "float",
         ParamType::Boolean => "bool",
-        ParamType::Json => "dict[str, Any]",
+        // JSON may be any value, not only an object.
+        ParamType::Json => "Any",
     }
 }
 
