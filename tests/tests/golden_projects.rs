@@ -37,7 +37,9 @@ fn golden_inputs() -> Vec<(String, PathBuf)> {
                 .iter()
                 .any(|e| name.ends_with(&format!(".{e}")))
                 && !name.starts_with("invalid_");
-            if path.is_file() && compiles {
+            // A folder (other than snapshots) is one Dagster code location.
+            let location = path.is_dir() && frontend == "dagster" && name != "snapshots";
+            if (path.is_file() && compiles) || location {
                 inputs.push((frontend.to_string(), path));
             }
         }
