@@ -34,9 +34,8 @@ pub struct DriveOptions {
 
 /// The passes for a front end, in order: its own, then the common ones.
 pub fn pass_manager(frontend: ferry_ir::Frontend, verify_each: bool) -> PassManager {
-    let mut passes = frontends::passes(frontend);
-    passes.extend(ferry_passes::common_passes());
-    PassManager::new(passes).verify_each(verify_each || cfg!(debug_assertions))
+    ferry_passes::with_common(frontends::passes(frontend))
+        .verify_each(verify_each || cfg!(debug_assertions))
 }
 
 pub fn compile_unit(unit: Unit, options: &DriveOptions) -> Compiled {

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use ferry_diagnostics::{ColorChoice, Diagnostic, SourceMap, render_human};
-use ferry_passes::PassManager;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -42,19 +41,8 @@ fn compile(files: &[PathBuf]) -> (SourceMap, Option<ferry_ir::Workflow>, Vec<Dia
         })
         .collect();
     let lowered = ferry_dagster::lower(&sources, &ids, &ferry_dagster::Options::default());
-    let mut diagnostics = lowered.diagnostics;
-    let Some(mut workflow) = lowered.workflow else {
-        return (sources, None, diagnostics);
-    };
-    let mut passes = ferry_dagster::passes();
-    passes.extend(ferry_passes::common_passes());
-    let run = PassManager::new(passes)
-        .verify_each(true)
-        .run(&mut workflow, &sources, None)
-        .unwrap();
-    diagnostics.extend(run.diagnostics);
-    diagnostics.sort_by_key(Diagnostic::sort_key);
-    (sources, Some(workflow), diagnostics)
+    let (workflow, diagnostics) = ferry_passes::finish(lowered, ferry_dagster::passes(), &sources);
+    (sources, workflow, diagnostics)
 }
 
 #[test]

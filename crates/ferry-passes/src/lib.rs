@@ -37,6 +37,37 @@ pub fn common_passes() -> Vec<Box<dyn Pass>> {
     vec![Box::new(FlagUnresolved), Box::new(MarkDynamic)]
 }
 
+/// A front end's own passes followed by the common ones.
+pub fn with_common(front_end_passes: Vec<Box<dyn Pass>>) -> PassManager {
+    let mut passes = front_end_passes;
+    passes.extend(common_passes());
+    PassManager::new(passes)
+}
+
+/// Everything after lowering, verified after each pass: the workflow (if any) and all
+/// findings in source order. What the CLI does per input, for tests and embedders.
+pub fn finish(
+    lowered: Lowered,
+    front_end_passes: Vec<Box<dyn Pass>>,
+    sources: &ferry_diagnostics::SourceMap,
+) -> (
+    Option<ferry_ir::Workflow>,
+    Vec<ferry_diagnostics::Diagnostic>,
+) {
+    let mut diagnostics = lowered.diagnostics;
+    let workflow = lowered.workflow.map(|mut workflow| {
+        let run = with_common(front_end_passes)
+            .verify_each(true)
+            .run(&mut workflow, sources, None);
+        if let Ok(run) = run {
+            diagnostics.extend(run.diagnostics);
+        }
+        workflow
+    });
+    diagnostics.sort_by_key(ferry_diagnostics::Diagnostic::sort_key);
+    (workflow, diagnostics)
+}
+
 /// What a front end hands to the pipeline of passes: the lowered workflow (absent when
 /// the input was too broken to lower) and every finding so far.
 #[derive(Debug, Default)]

@@ -5,25 +5,14 @@ use std::path::Path;
 
 use ferry_diagnostics::{ColorChoice, Diagnostic, SourceMap, render_human};
 use ferry_ir::Workflow;
-use ferry_passes::PassManager;
 
 fn compile(path: &str, text: &str) -> (SourceMap, Option<Workflow>, Vec<Diagnostic>) {
     let mut sources = SourceMap::new();
     let file = sources.add(path, text);
     let lowered = ferry_sagemaker::lower(&sources, file, &ferry_sagemaker::Options::default());
-    let mut diagnostics = lowered.diagnostics;
-    let Some(mut workflow) = lowered.workflow else {
-        return (sources, None, diagnostics);
-    };
-    let mut passes = ferry_sagemaker::passes();
-    passes.extend(ferry_passes::common_passes());
-    let run = PassManager::new(passes)
-        .verify_each(true)
-        .run(&mut workflow, &sources, None)
-        .expect("no stop pass");
-    diagnostics.extend(run.diagnostics);
-    diagnostics.sort_by_key(Diagnostic::sort_key);
-    (sources, Some(workflow), diagnostics)
+    let (workflow, diagnostics) =
+        ferry_passes::finish(lowered, ferry_sagemaker::passes(), &sources);
+    (sources, workflow, diagnostics)
 }
 
 #[test]
