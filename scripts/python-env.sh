@@ -8,9 +8,9 @@
 # It fails loudly when the tools cannot be installed: tests must not skip.
 
 ferry_python_env() {
-    local zenml_pin="0.98.0" ruff_pin="0.17.6"
     local root
     root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    local requirements="$root/scripts/requirements-test.txt"
     local venv="${ZENML_VENV:-$root/.venv-zenml}"
     local py="${PYTHON:-python3}"
 
@@ -21,31 +21,25 @@ ferry_python_env() {
     export AUTO_OPEN_DASHBOARD=false
     export PIP_DISABLE_PIP_VERSION_CHECK=1
 
+    [ -f "$requirements" ] || { echo "python-env: FAIL: $requirements is missing" >&2; return 1; }
     if [ ! -x "$venv/bin/python" ]; then
         command -v "$py" >/dev/null 2>&1 || { echo "python-env: FAIL: no $py on PATH" >&2; return 1; }
         echo "python-env: creating $venv" >&2
         "$py" -m venv "$venv" || { echo "python-env: FAIL: cannot create a venv" >&2; return 1; }
     fi
-    local have
-    have="$("$venv/bin/python" - <<'PY' 2>/dev/null
-import importlib.metadata as m
-out = []
-for name in ("zenml", "ruff", "sqlmodel"):
-    try:
-        out.append(m.version(name))
-    except m.PackageNotFoundError:
-        out.append("-")
-print(" ".join(out))
-PY
-)"
-    case "$have" in
-        "$zenml_pin $ruff_pin "[!-]*) echo "python-env: reusing $venv (zenml $zenml_pin, ruff $ruff_pin)" >&2 ;;
-        *)
-            echo "python-env: installing zenml[local]==$zenml_pin ruff==$ruff_pin into $venv" >&2
-            "$venv/bin/python" -m pip install --quiet "zenml[local]==$zenml_pin" "ruff==$ruff_pin" >&2 \
-                || { echo "python-env: FAIL: pip install failed" >&2; return 1; }
-            ;;
-    esac
+    # The venv records the digest of the requirements it was built from; any change to
+    # the file (a new pin, a new package) reinstalls.
+    local want have
+    want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+    have="$(cat "$venv/.ferry-requirements" 2>/dev/null || true)"
+    if [ "$want" = "$have" ]; then
+        echo "python-env: reusing $venv" >&2
+    else
+        echo "python-env: installing $requirements into $venv" >&2
+        "$venv/bin/python" -m pip install --quiet -r "$requirements" >&2 \
+            || { echo "python-env: FAIL: pip install failed" >&2; return 1; }
+        printf '%s\n' "$want" > "$venv/.ferry-requirements"
+    fi
     export FERRY_PYTHON="$venv/bin/python"
 }
 
