@@ -225,12 +225,14 @@ pub fn emit_project_with_map(
             workflow,
             &compiled.sources,
             &ferry_zenml::EmitOptions { target },
+            &compiled.diagnostics,
         )
     }));
     match emitted {
         Ok(emitted) => {
             compiled.diagnostics.extend(emitted.diagnostics);
-            Some((emitted.files, emitted.source_map))
+            // No files: a generated module did not parse (F0705); nothing is written.
+            (!emitted.files.is_empty()).then_some((emitted.files, emitted.source_map))
         }
         Err(payload) => {
             let d = internal_error(&compiled.unit, "generating the project for", payload);

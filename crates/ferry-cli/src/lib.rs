@@ -11,7 +11,7 @@ mod commands;
 pub mod driver;
 mod exit;
 pub mod frontends;
-mod inputs;
+pub mod inputs;
 mod lint;
 mod report;
 pub mod write;

@@ -3,14 +3,13 @@
 
 use std::fmt::Write;
 
-use ferry_diagnostics::SourceMap;
-use ferry_ir::{Binding, MappingClass, PlaceholderKind, Workflow};
+use ferry_ir::{Binding, PlaceholderKind, Workflow};
 
+use crate::context::Context;
 use crate::names::Plan;
 use crate::report::cell;
-use crate::source_map::location;
 
-pub fn emit(workflow: &Workflow, plan: &Plan, sources: &SourceMap) -> String {
+pub fn emit(workflow: &Workflow, plan: &Plan, cx: &Context) -> String {
     let mut out = format!(
         "# Pipeline Architecture: {}\n\n## Overview\n\n",
         cell(&workflow.name)
@@ -30,10 +29,13 @@ pub fn emit(workflow: &Workflow, plan: &Plan, sources: &SourceMap) -> String {
             cell(&p.display_name),
             plan.pipeline_names[i]
         );
-        let steps: Vec<String> = p.steps().map(|s| format!("`{}`", s.name)).collect();
+        let steps: Vec<String> = plan
+            .modules_under(&i.to_string())
+            .map(|s| format!("`{}`", s.py_name))
+            .collect();
         let _ = writeln!(
             out,
-            "- **Steps**: {}",
+            "- **Step functions**: {}",
             if steps.is_empty() {
                 "none".into()
             } else {
@@ -78,11 +80,7 @@ pub fn emit(workflow: &Workflow, plan: &Plan, sources: &SourceMap) -> String {
                 "static"
             }
         );
-        let _ = writeln!(
-            out,
-            "- **Source**: `{}`\n",
-            cell(&location(sources, p.span))
-        );
+        let _ = writeln!(out, "- **Source**: `{}`\n", cell(&cx.location(p.span)));
     }
     out.push_str("## Cross-Pipeline Data Flow\n\n");
     let mut flows = Vec::new();
@@ -134,11 +132,21 @@ pub fn emit(workflow: &Workflow, plan: &Plan, sources: &SourceMap) -> String {
         out.push_str("None in the source.\n");
     }
     out.push_str("\n## Deferred / Future Work\n\n");
-    let absent: Vec<String> = plan
-        .steps
-        .iter()
-        .filter(|s| s.step.mapping.class == MappingClass::Absent)
-        .map(|s| format!("- `{}`: {}", s.step.name, cell(&s.step.mapping.note)))
+    let absent: Vec<String> = cx
+        .record
+        .flagged()
+        .map(|e| {
+            format!(
+                "- {} ({}): {}",
+                cell(&e.construct),
+                e.disposition.as_str(),
+                cell(if e.redesign.is_empty() {
+                    &e.issue
+                } else {
+                    &e.redesign
+                })
+            )
+        })
         .collect();
     if absent.is_empty() {
         out.push_str("Nothing deferred.\n");

@@ -8,23 +8,34 @@
 //! escaping functions and identifiers only through `ferry_ir::naming`.
 
 mod architecture;
+mod code;
+mod conditions;
 mod configs;
+mod constructs;
+mod context;
 mod control;
+mod distributions;
 mod imports;
+mod layout;
 mod names;
+mod next_steps;
 mod pipeline_module;
 mod project_files;
-mod python;
+mod record;
 mod report;
 mod source_map;
+mod step_body;
 mod step_module;
 mod types;
+pub mod verify;
+mod writer;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ferry_diagnostics::{CodeInfo, Diagnostic, SourceMap};
 use ferry_ir::Workflow;
 
+pub use layout::options as format_options;
 pub use source_map::{GeneratedRange, SourceMapFile};
 
 /// Where the generated project is meant to run.
@@ -69,6 +80,52 @@ nested, the merged steps are emitted after the branch and may read values that o
 produced. Review the generated pipeline function.",
     },
     CodeInfo {
+        code: "F0705",
+        title: "generated code does not parse",
+        explanation: "ferry laid out a generated module with ruff's formatter and the module did not \
+parse. That is a bug in ferry, never a file to write: nothing is written for this input. Please \
+report it with the input.",
+    },
+    CodeInfo {
+        code: "F0706",
+        title: "generated code reads a name nothing binds",
+        explanation: "The output verifier found a name that a generated module reads but that no \
+import, parameter, assignment, definition or builtin binds (what ruff reports as F821, F822 or \
+F823): the module would raise NameError when that line runs. The label points at the source \
+construct that produced the line; the note names the generated file and line. Typical causes are a \
+carried function body that uses a module constant or helper ferry did not carry, or a value \
+produced only in a branch that this path did not take.",
+    },
+    CodeInfo {
+        code: "F0707",
+        title: "generated binding shadows a name the module needs",
+        explanation: "A generated binding replaces an import or definition before anything used it \
+(ruff's F811), for example a pipeline parameter named like the step function it should call. The \
+call would then call the parameter. Rename the source construct or report the input.",
+    },
+    CodeInfo {
+        code: "F0708",
+        title: "generated import does not resolve",
+        explanation: "A generated module imports a module or name that the project does not contain, \
+that is not standard library, and that no dependency in pyproject.toml provides, so importing the \
+module fails. For carried code, add the package to pyproject.toml (or make sure ferry carries the \
+module it comes from).",
+    },
+    CodeInfo {
+        code: "F0709",
+        title: "generated text CPython rejects",
+        explanation: "A generated file contains text CPython refuses to read (a NUL byte). It is \
+reported instead of written silently; the input text that produced it must be fixed.",
+    },
+    CodeInfo {
+        code: "F0710",
+        title: "step generated as a stand-in",
+        explanation: "ferry does not yet translate what this step does (for example a SageMaker job \
+whose container or script it cannot run): the step keeps its configuration and raises \
+NotImplementedError with a `# TODO(migration):`, and it is listed under Flagged for Review. Running \
+the pipeline fails loudly at that step instead of pretending to work.",
+    },
+    CodeInfo {
         code: "F0703",
         title: "schedule cannot be kept on this target",
         explanation: "A schedule belongs to a pipeline that must be dynamic (it branches on data or \
@@ -78,66 +135,137 @@ otherwise listed in the migration report for a redesign (e.g. an external schedu
     },
 ];
 
-/// Generate the project for one workflow.
-pub fn emit(workflow: &Workflow, sources: &SourceMap, options: &EmitOptions) -> Emitted {
-    let mut emitted = Emitted::default();
+/// Generate the project for one workflow. `findings` are the diagnostics of the
+/// earlier phases (front end, passes), which the report must account for.
+pub fn emit(
+    workflow: &Workflow,
+    sources: &SourceMap,
+    options: &EmitOptions,
+    findings: &[Diagnostic],
+) -> Emitted {
     let plan = names::Plan::new(workflow);
-    let mut map = source_map::Builder::new(sources);
+    let mut cx = context::Context::new(sources);
+    let mut python: Vec<(String, writer::Unformatted)> = Vec::new();
     for planned in &plan.steps {
-        if let Some(module) = step_module::emit(planned, &plan, &mut map, &mut emitted.diagnostics)
-        {
-            emitted
-                .files
-                .insert(format!("steps/{}.py", planned.py_name), module);
+        if let Some(module) = step_module::emit(planned, &plan, &mut cx) {
+            python.push((format!("steps/{}.py", planned.py_name), module));
         }
     }
-    emitted
-        .files
-        .insert("steps/__init__.py".into(), step_module::init_module(&plan));
-    emitted
-        .files
-        .insert("steps/errors.py".into(), step_module::errors_module());
+    python.push(("steps/__init__.py".into(), step_module::init_module(&plan)));
+    python.push(("steps/errors.py".into(), step_module::errors_module()));
     for index in 0..workflow.pipelines.len() {
-        let module =
-            pipeline_module::emit(workflow, index, &plan, &mut map, &mut emitted.diagnostics);
-        emitted.files.insert(
+        let module = pipeline_module::emit(workflow, index, &plan, &mut cx);
+        python.push((
             format!("pipelines/{}.py", plan.pipeline_names[index]),
             module,
-        );
+        ));
     }
-    emitted.files.insert(
-        "pipelines/__init__.py".into(),
-        "\"\"\"Migrated pipeline definitions.\"\"\"\n".into(),
-    );
-    for (path, text) in configs::emit(workflow, &plan, options, &mut emitted.diagnostics) {
+    let mut init = writer::Writer::new();
+    init.line(code::Code::docstring("Migrated pipeline definitions."));
+    python.push(("pipelines/__init__.py".into(), init.finish()));
+    python.push(("run.py".into(), project_files::run_py(workflow, &plan, &cx)));
+    constructs::record(workflow, &plan, &mut cx);
+
+    let mut emitted = Emitted::default();
+    let mut map = source_map::Builder::new(sources);
+    let mut broken = false;
+    for (path, module) in python {
+        match layout::format(module) {
+            Ok(formatted) => {
+                for (first, last, span, what) in formatted.ranges {
+                    map.record(&path, first, last, span, what);
+                }
+                for (line, mut entry) in formatted.markers {
+                    entry.marker = Some((path.clone(), line));
+                    cx.record.push(entry);
+                }
+                emitted.files.insert(path, formatted.text);
+            }
+            Err(e) => {
+                broken = true;
+                let line = e
+                    .text
+                    .lines()
+                    .nth(e.line.saturating_sub(1))
+                    .unwrap_or_default();
+                cx.diagnostics.push(
+                    Diagnostic::error(
+                        "F0705",
+                        format!(
+                            "ferry generated `{path}` that does not parse: {}",
+                            e.message
+                        ),
+                    )
+                    .with_note(format!("generated line {}: {}", e.line, line.trim()))
+                    .with_help("this is a bug in ferry; nothing was written for this input"),
+                );
+            }
+        }
+    }
+    for (path, text) in configs::emit(workflow, &plan, options, &mut cx.diagnostics) {
         emitted.files.insert(path, text);
     }
-    emitted
-        .files
-        .insert("run.py".into(), project_files::run_py(workflow, &plan));
     emitted.files.insert(
         "pyproject.toml".into(),
-        project_files::pyproject(workflow, &plan),
+        project_files::pyproject(workflow, &cx),
     );
     emitted.files.insert(
         ".gitignore".into(),
         ".zen/\n__pycache__/\n.ruff_cache/\n".into(),
     );
+    let source_map = map.finish();
+    if !broken {
+        let provided = provided_imports(&project_files::dependencies(&cx));
+        for problem in verify::verify_project(&emitted.files, &provided) {
+            cx.diagnostics
+                .push(verifier_diagnostic(&problem, &source_map));
+        }
+    }
+    for entry in report::finding_entries(&cx, findings) {
+        cx.record.push(entry);
+    }
     emitted.files.insert(
         "README.md".into(),
-        project_files::readme(workflow, &plan, sources),
+        project_files::readme(workflow, &plan, &cx),
     );
     emitted.files.insert(
         "MIGRATION_REPORT.md".into(),
-        report::emit(workflow, &plan, sources, options),
+        report::emit(workflow, &plan, &cx, options),
     );
     emitted.files.insert(
         "pipeline_architecture.md".into(),
-        architecture::emit(workflow, &plan, sources),
+        architecture::emit(workflow, &plan, &cx),
     );
-    emitted.source_map = map.finish();
     emitted
         .files
-        .insert("ferry-sourcemap.json".into(), emitted.source_map.to_json());
+        .insert("ferry-sourcemap.json".into(), source_map.to_json());
+    emitted.source_map = source_map;
+    emitted.diagnostics = cx.diagnostics;
+    if broken {
+        emitted.files.clear();
+    }
     emitted
+}
+
+/// Top-level import names that the project's dependencies provide.
+fn provided_imports(dependencies: &[String]) -> BTreeSet<String> {
+    dependencies
+        .iter()
+        .flat_map(|d| distributions::imports_of(d))
+        .collect()
+}
+
+/// A verifier problem as a diagnostic on the source construct that produced the code.
+fn verifier_diagnostic(problem: &verify::Problem, map: &SourceMapFile) -> Diagnostic {
+    let mut d = Diagnostic::error(problem.code, problem.message.clone())
+        .with_note(format!("in generated `{}:{}`", problem.file, problem.line));
+    match map.lookup(&problem.file, problem.line) {
+        Some(range) => {
+            d = d.with_primary(range.span, format!("generated from this ({})", range.what));
+        }
+        None => {
+            d = d.with_help("the line is ferry's own scaffolding; this is a bug in ferry");
+        }
+    }
+    d
 }

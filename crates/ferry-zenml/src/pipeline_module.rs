@@ -1,20 +1,21 @@
 //! One module per pipeline under `pipelines/`: an ASCII DAG in the docstring and the
 //! `@pipeline` function (dynamic when the IR says so).
 
-use std::fmt::Write;
-
-use ferry_diagnostics::Diagnostic;
 use ferry_ir::{EdgeKind, Pipeline, Workflow};
 
+use crate::code::{Code, Ident, py};
+use crate::context::Context;
 use crate::control::Body;
+use crate::imports::Imports;
 use crate::names::Plan;
-use crate::python::{self, Expr, comment, doc_text};
-use crate::source_map::{Builder, line_count};
+use crate::record::{Disposition, Entry, EntryKind};
 use crate::types;
+use crate::writer::{Unformatted, Writer};
 
-/// The ASCII picture of a pipeline's edges, safe inside a docstring.
+/// The ASCII picture of a pipeline's edges.
 pub fn ascii_dag(pipeline: &Pipeline) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for (from, to, edge) in pipeline.edges() {
         let arrow = match &edge.kind {
             EdgeKind::Order => "-->".to_string(),
@@ -25,7 +26,7 @@ pub fn ascii_dag(pipeline: &Pipeline) -> Vec<String> {
             EdgeKind::Error(_) => "-(error)->".to_string(),
         };
         let line = format!("[{}] {arrow} [{}]", from.name, to.name);
-        if !lines.contains(&line) {
+        if seen.insert(line.clone()) {
             lines.push(line);
         }
     }
@@ -41,81 +42,79 @@ pub fn ascii_dag(pipeline: &Pipeline) -> Vec<String> {
     lines
 }
 
-pub fn signature_params(pipeline: &Pipeline) -> Vec<String> {
+fn signature(pipeline: &Pipeline) -> Vec<Code> {
     pipeline
         .params
         .iter()
-        .map(|p| match &p.default {
-            Some(v) => format!(
-                "{}: {} = {}",
-                p.name,
-                types::param(p.ty),
-                python::value(v, &|x| x.to_string()).flat()
-            ),
-            None => format!("{}: {} | None = None", p.name, types::param(p.ty)),
+        .map(|p| {
+            let name = Ident::new(&p.name);
+            match &p.default {
+                Some(v) => py!("{}: {} = {}", name, types::param(p.ty), Code::constant(v)),
+                None => py!("{}: {} | None = None", name, types::param(p.ty)),
+            }
         })
         .collect()
 }
 
-pub fn emit(
-    workflow: &Workflow,
-    index: usize,
-    plan: &Plan,
-    map: &mut Builder,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> String {
+const UNRESOLVED_HELPER: &str = "def unresolved(reference: str) -> None:
+    \"\"\"A value the source read that ferry could not trace; wire it by hand.\"\"\"
+    raise NotImplementedError(f\"unresolved reference: {{reference}}\")";
+
+const LOOKUP_HELPER: &str = "def lookup(value: Any, *path: str | int) -> Any:
+    \"\"\"The value at `path` inside `value`, or None where a part is missing.\"\"\"
+    for part in path:
+        in_dict = isinstance(value, dict) and part in value
+        in_list = isinstance(value, list) and isinstance(part, int)
+        if not (in_dict or (in_list and part < len(value))):
+            return None
+        value = value[part]
+    return value";
+
+const TIMESTAMP_HELPER: &str = "def is_timestamp(value: object) -> bool:
+    \"\"\"ASL IsTimestamp: an RFC 3339 string.\"\"\"
+    try:
+        datetime.fromisoformat(str(value).replace(\"Z\", \"+00:00\"))
+    except ValueError:
+        return False
+    return True";
+
+pub fn emit(workflow: &Workflow, index: usize, plan: &Plan, cx: &mut Context) -> Unformatted {
     let pipeline = &workflow.pipelines[index];
-    let py_name = &plan.pipeline_names[index];
+    let py_name = Ident::new(&plan.pipeline_names[index]);
     let key = index.to_string();
-    let file = format!("pipelines/{py_name}.py");
+    let file = format!("pipelines/{}.py", py_name.as_str());
 
     let mut body = Body::new(
         plan,
-        pipeline.dynamic,
+        pipeline,
+        &key,
         pipeline.params.iter().map(|p| p.name.clone()),
     );
     for p in &pipeline.params {
-        body.bind_param(&key, &p.name, &p.name);
+        body.bind_param(&key, &p.name, Ident::new(&p.name));
     }
-    body.emit_pipeline(pipeline, &key, 1);
-    diagnostics.append(&mut body.diagnostics);
-    let needs = body.needs;
+    body.emit_pipeline(pipeline, &key);
+    body.flush_pending();
+    cx.diagnostics.append(&mut body.diagnostics);
+    let needs = std::mem::take(&mut body.needs);
+    let statements = body.w;
 
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\"\"\"Pipeline `{}`, migrated by ferry from {}.",
-        doc_text(&pipeline.display_name),
-        doc_text(&map.location(pipeline.span))
-    );
-    out.push('\n');
-    out.push_str("DAG:\n");
-    for line in ascii_dag(pipeline) {
-        let _ = writeln!(out, "    {}", doc_text(&line));
-    }
-    out.push_str("\"\"\"\n\n");
-    let mut std_imports = Vec::new();
+    let mut imports = Imports::new();
+    imports.from("zenml", "pipeline");
     if needs.fnmatch {
-        std_imports.push("import fnmatch");
+        imports.import("fnmatch");
     }
     if needs.timestamp_helper {
-        std_imports.push("from datetime import datetime");
+        imports.from("datetime", "datetime");
     }
-    if needs.lookup_helper
+    let uses_any = needs.lookup_helper
         || pipeline
             .params
             .iter()
-            .any(|p| types::param(p.ty).contains("Any"))
-    {
-        std_imports.push("from typing import Any");
+            .any(|p| types::param(p.ty).as_str().contains("Any"));
+    if uses_any {
+        imports.from("typing", "Any");
     }
-    for i in &std_imports {
-        let _ = writeln!(out, "{i}");
-    }
-    if !std_imports.is_empty() {
-        out.push('\n');
-    }
-    out.push_str("from zenml import pipeline\n\n");
     let functions: Vec<String> = if pipeline.dynamic {
         plan.modules_under(&key)
             .map(|s| s.py_name.clone())
@@ -125,183 +124,86 @@ pub fn emit(
     } else {
         needs.step_functions.iter().cloned().collect()
     };
-    let mut local: Vec<String> = Vec::new();
-    if !functions.is_empty() {
-        local.push(format!("from steps import {}", functions.join(", ")));
+    for f in &functions {
+        imports.import_generated("steps", &Ident::new(f));
     }
     if needs.pipeline_failed_error {
-        local.push("from steps.errors import PipelineFailedError".into());
+        imports.from("steps.errors", "PipelineFailedError");
     }
-    out.push_str(&crate::imports::block(&local));
-    if needs.unresolved_helper {
-        out.push_str("\n\ndef unresolved(reference: str) -> None:\n");
-        out.push_str("    \"\"\"A value the source read that ferry could not trace; wire it by hand.\"\"\"\n");
-        out.push_str(
-            "    # TODO(migration): replace each unresolved(...) call with the real value.\n",
-        );
-        out.push_str("    raise NotImplementedError(f\"unresolved reference: {reference}\")\n");
+
+    let mut w = Writer::new();
+    let mut details = vec!["DAG:".to_string()];
+    details.extend(ascii_dag(pipeline).into_iter().map(|l| format!("    {l}")));
+    w.lines(&Code::docstring_block(
+        &format!(
+            "Pipeline `{}`, migrated by ferry from {}.",
+            pipeline.display_name,
+            cx.location(pipeline.span)
+        ),
+        &details,
+    ));
+    w.blank();
+    cx.import_block(&mut w, &imports);
+    for (needed, helper) in [
+        (needs.unresolved_helper, UNRESOLVED_HELPER),
+        (needs.lookup_helper, LOOKUP_HELPER),
+        (needs.timestamp_helper, TIMESTAMP_HELPER),
+    ] {
+        if needed {
+            w.blank();
+            w.blank();
+            w.lines(&Code::template(helper, &[]));
+        }
     }
-    if needs.lookup_helper {
-        out.push_str("\n\ndef lookup(value: Any, *path: str | int) -> Any:\n");
-        out.push_str("    \"\"\"The value at `path` inside `value`, or None where a part is missing.\"\"\"\n");
-        out.push_str("    for part in path:\n");
-        out.push_str("        in_dict = isinstance(value, dict) and part in value\n");
-        out.push_str("        in_list = isinstance(value, list) and isinstance(part, int)\n");
-        out.push_str("        if not (in_dict or (in_list and part < len(value))):\n");
-        out.push_str("            return None\n        value = value[part]\n    return value\n");
-    }
-    if needs.timestamp_helper {
-        out.push_str("\n\ndef is_timestamp(value: object) -> bool:\n");
-        out.push_str("    \"\"\"ASL IsTimestamp: an RFC 3339 string.\"\"\"\n");
-        out.push_str(
-            "    try:\n        datetime.fromisoformat(str(value).replace(\"Z\", \"+00:00\"))\n",
-        );
-        out.push_str("    except ValueError:\n        return False\n    return True\n");
-    }
-    out.push_str("\n\n");
-    let decorator = if pipeline.dynamic {
-        let depends = Expr::List(functions.iter().map(|f| Expr::atom(f.clone())).collect());
-        Expr::call(
-            "pipeline",
-            vec![
-                (Some("dynamic".into()), Expr::atom("True")),
-                (Some("depends_on".into()), depends),
-            ],
-        )
-    } else {
-        Expr::atom("pipeline")
-    };
+    w.blank();
+    w.blank();
+    let start = w.offset();
     for note in &pipeline.notes {
-        let _ = writeln!(out, "# Migration note: {}", comment(note));
+        w.note(note);
     }
     if pipeline.dynamic {
-        out.push_str("# Migration note: data-dependent control flow makes this a dynamic pipeline (experimental in ZenML; not schedulable on the SageMaker orchestrator)\n");
-    }
-    out.push_str(&decorator.render(0, "@", ""));
-    let params = signature_params(pipeline);
-    let one_line = format!("def {py_name}({}) -> None:", params.join(", "));
-    if one_line.len() <= python::LINE_WIDTH {
-        let _ = writeln!(out, "{one_line}");
+        w.note("data-dependent control flow makes this a dynamic pipeline (experimental in ZenML; not schedulable on the SageMaker orchestrator)");
+        let depends = Code::list(functions.iter().map(|f| Ident::new(f).code()));
+        w.line(py!("@pipeline(dynamic=True, depends_on={})", depends));
     } else {
-        let _ = writeln!(out, "def {py_name}(");
-        for p in &params {
-            let _ = writeln!(out, "    {p},");
-        }
-        out.push_str(") -> None:\n");
+        w.line(py!("@pipeline"));
     }
-    let _ = writeln!(
-        out,
-        "    \"\"\"{}.\"\"\"",
-        doc_text(&pipeline.display_name).trim_end_matches('.')
-    );
-    let body_start = line_count(&out);
-    // Dropping one unused assignment can make another one unused.
-    let mut text = body.out.clone();
-    loop {
-        let next = drop_unused_assignments(&text);
-        if next == text {
-            break;
-        }
-        text = next;
-    }
-    out.push_str(&text);
-    for (start, end, span, what) in needs.calls {
-        map.record(
-            &file,
-            body_start + start,
-            body_start + end,
-            span,
-            format!("call of {what}"),
-        );
-    }
-    map.record(
-        &file,
-        1,
-        line_count(&out),
+    w.open(py!(
+        "def {}({}) -> None",
+        py_name,
+        Code::join(signature(pipeline), ", ")
+    ));
+    w.line(Code::docstring(&format!(
+        "{}.",
+        pipeline.display_name.trim_end_matches('.')
+    )));
+    w.append(statements);
+    w.close();
+    w.mark(
+        start,
         pipeline.span,
         format!("pipeline {}", pipeline.display_name),
     );
-    out
-}
-
-/// Static pipelines assign every step's outputs; an output nobody reads would be an
-/// unused variable, so its assignment is dropped (tuple targets become `_`).
-fn drop_unused_assignments(body: &str) -> String {
-    let uses = |name: &str| {
-        body.match_indices(name)
-            .filter(|(i, _)| {
-                let before = body[..*i].chars().next_back();
-                let after = body[i + name.len()..].chars().next();
-                !before.is_some_and(|c| c == '_' || c.is_ascii_alphanumeric() || c == '.')
-                    && !after.is_some_and(|c| c == '_' || c.is_ascii_alphanumeric())
-            })
-            .count()
-    };
-    let mut out = String::with_capacity(body.len());
-    // Set while unwrapping `(\n    call()\n)` left by dropping `x = (`: the indent of
-    // the opening line.
-    let mut unwrapping: Option<usize> = None;
-    for line in body.split_inclusive('\n') {
-        if let Some(open_indent) = unwrapping {
-            let indent = line.len() - line.trim_start().len();
-            if line.trim() == ")" && indent == open_indent {
-                unwrapping = None;
+    cx.record.push(
+        Entry::new(
+            EntryKind::Pipeline,
+            format!("pipeline `{}`", pipeline.display_name),
+            format!(
+                "`{file}`{}",
+                if pipeline.dynamic { " (dynamic)" } else { "" }
+            ),
+            if pipeline.dynamic {
+                Disposition::Approximate
             } else {
-                out.push_str(&line[4.min(indent)..]);
-            }
-            continue;
-        }
-        // An item of a parenthesised target list: `name,`.
-        let item = line.trim();
-        if let Some(name) = item.strip_suffix(',')
-            && !name.is_empty()
-            && name != "_"
-            && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
-            && uses(name) == 1
-        {
-            out.push_str(&line.replace(name, "_"));
-            continue;
-        }
-        let indent = line.len() - line.trim_start().len();
-        let rest = &line[indent..];
-        let target = rest.split_once(" = ").map(|(t, _)| t).filter(|t| {
-            !t.is_empty()
-                && t.split(", ").all(|n| {
-                    !n.is_empty() && n.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
-                })
-        });
-        match target {
-            Some(t) => {
-                let names: Vec<&str> = t.split(", ").collect();
-                let kept: Vec<String> = names
-                    .iter()
-                    .map(|n| {
-                        if uses(n) > 1 {
-                            n.to_string()
-                        } else {
-                            "_".to_string()
-                        }
-                    })
-                    .collect();
-                let value = &rest[t.len() + 3..];
-                if kept.iter().all(|k| k == "_") && value.trim() == "(" {
-                    unwrapping = Some(indent);
-                    continue;
-                }
-                let is_call = value.trim_end().ends_with('(') || value.trim_end().ends_with(')');
-                if kept.iter().all(|k| k == "_") && !is_call {
-                    // A collected list nobody reads: drop the statement.
-                    continue;
-                }
-                out.push_str(&line[..indent]);
-                if kept.iter().all(|k| k == "_") {
-                    out.push_str(value);
-                } else {
-                    out.push_str(&format!("{} = {value}", kept.join(", ")));
-                }
-            }
-            None => out.push_str(line),
-        }
-    }
-    out
+                Disposition::Translated
+            },
+            pipeline.span,
+        )
+        .issue(if pipeline.dynamic {
+            "data-dependent control flow runs as Python in a dynamic pipeline"
+        } else {
+            ""
+        }),
+    );
+    w.finish()
 }

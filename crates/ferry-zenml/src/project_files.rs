@@ -2,153 +2,166 @@
 
 use std::fmt::Write;
 
-use ferry_diagnostics::SourceMap;
-use ferry_ir::{MappingClass, ParamType, StepKind, Workflow};
+use ferry_ir::{ParamType, Workflow};
 
+use crate::code::{Code, Ident, py};
 use crate::configs::config_paths;
+use crate::context::Context;
+use crate::imports::Imports;
 use crate::names::Plan;
-use crate::python::{self, Expr};
-use crate::source_map::location;
+use crate::report::cell;
+use crate::writer::{Unformatted, Writer};
 
-fn argparse_type(ty: ParamType) -> Option<&'static str> {
-    match ty {
-        ParamType::String => Some("str"),
-        ParamType::Integer => Some("int"),
-        ParamType::Float => Some("float"),
-        ParamType::Boolean => Some("parse_bool"),
-        ParamType::Json => Some("json.loads"),
-    }
+fn argparse_type(ty: ParamType) -> Code {
+    Code::text(match ty {
+        ParamType::String => "str",
+        ParamType::Integer => "int",
+        ParamType::Float => "float",
+        ParamType::Boolean => "parse_bool",
+        ParamType::Json => "json.loads",
+    })
 }
 
-pub fn run_py(workflow: &Workflow, plan: &Plan) -> String {
+pub fn run_py(workflow: &Workflow, plan: &Plan, cx: &Context) -> Unformatted {
     let several = workflow.pipelines.len() > 1;
-    let uses_bool = workflow
-        .pipelines
-        .iter()
-        .flat_map(|p| &p.params)
-        .any(|p| p.ty == ParamType::Boolean);
-    let uses_json = workflow
-        .pipelines
-        .iter()
-        .flat_map(|p| &p.params)
-        .any(|p| p.ty == ParamType::Json);
-    let mut out = String::from(
-        "\"\"\"Run the migrated pipelines: python run.py [--config FILE] [--no-cache]",
-    );
-    if several {
-        out.push_str(" [--pipeline NAME]");
-    }
-    out.push_str(".\"\"\"\n\n");
-    let mut imports: Vec<String> = [
-        "import argparse",
-        "import tempfile",
-        "from pathlib import Path",
-        "import yaml",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let all_params = || workflow.pipelines.iter().flat_map(|p| &p.params);
+    let uses_bool = all_params().any(|p| p.ty == ParamType::Boolean);
+    let uses_json = all_params().any(|p| p.ty == ParamType::Json);
+    let mut w = Writer::new();
+    w.line(if several {
+        py!("\"\"\"Run the migrated pipelines: python run.py [--config FILE] [--no-cache] [--pipeline NAME].\"\"\"")
+    } else {
+        py!("\"\"\"Run the migrated pipelines: python run.py [--config FILE] [--no-cache].\"\"\"")
+    });
+    w.blank();
+    let mut imports = Imports::new();
+    imports.import("argparse");
+    imports.import("tempfile");
+    imports.from("pathlib", "Path");
+    imports.import("yaml");
     if uses_json {
-        imports.push("import json".into());
+        imports.import("json");
     }
     for name in &plan.pipeline_names {
-        imports.push(format!("from pipelines.{name} import {name}"));
+        imports.import_generated(&format!("pipelines.{name}"), &Ident::new(name));
     }
-    out.push_str(&crate::imports::block(&imports));
-    let entries: Vec<(Expr, Expr)> = plan
+    cx.import_block(&mut w, &imports);
+    w.blank();
+    let entries: Vec<(Code, Code)> = plan
         .pipeline_names
         .iter()
         .enumerate()
         .map(|(i, name)| {
             let (dev, _) = config_paths(workflow, plan, i);
-            let params = Expr::List(
+            let params = Code::list(
                 workflow.pipelines[i]
                     .params
                     .iter()
-                    .map(|p| Expr::atom(python::string(&p.name)))
-                    .collect(),
+                    .map(|p| Code::str_lit(&p.name)),
             );
-            let value = Expr::Dict(vec![
-                (Expr::atom("\"pipeline\""), Expr::atom(name.clone())),
-                (Expr::atom("\"config\""), Expr::atom(python::string(&dev))),
-                (Expr::atom("\"parameters\""), params),
-            ]);
-            (Expr::atom(python::string(name)), value)
+            let value = py!(
+                "{{\"pipeline\": {}, \"config\": {}, \"parameters\": {}}}",
+                Ident::new(name),
+                Code::str_lit(&dev),
+                params
+            );
+            (Code::str_lit(name), value)
         })
         .collect();
-    out.push('\n');
-    out.push_str(&Expr::Dict(entries).render(0, "PIPELINES = ", ""));
+    w.line(py!("PIPELINES = {}", Code::dict(entries)));
     if uses_bool {
-        out.push_str("\n\ndef parse_bool(text: str) -> bool:\n    \"\"\"Read true/false, yes/no, 1/0.\"\"\"\n    return text.strip().lower() in {\"1\", \"true\", \"yes\"}\n");
+        w.blank();
+        w.blank();
+        w.open(py!("def parse_bool(text: str) -> bool"));
+        w.line(py!("\"\"\"Read true/false, yes/no, 1/0.\"\"\""));
+        w.line(py!(
+            "return text.strip().lower() in {{\"1\", \"true\", \"yes\"}}"
+        ));
+        w.close();
     }
-    out.push_str("\n\ndef main() -> None:\n    \"\"\"Parse arguments, write the run configuration and run one pipeline.\"\"\"\n");
-    out.push_str("    parser = argparse.ArgumentParser(description=__doc__)\n");
-    let first = plan.pipeline_names.first().cloned().unwrap_or_default();
+    w.blank();
+    w.blank();
+    w.open(py!("def main() -> None"));
+    w.line(py!(
+        "\"\"\"Parse arguments, write the run configuration and run one pipeline.\"\"\""
+    ));
+    w.line(py!("parser = argparse.ArgumentParser(description=__doc__)"));
     if several {
-        out.push_str("    parser.add_argument(\n        \"--pipeline\",\n        choices=sorted(PIPELINES),\n");
-        let _ = writeln!(out, "        default={},", python::string(&first));
-        out.push_str("        help=\"which pipeline to run\",\n    )\n");
+        let first = plan.pipeline_names.first().cloned().unwrap_or_default();
+        w.line(py!(
+            "parser.add_argument(\"--pipeline\", choices=sorted(PIPELINES), default={}, help=\"which pipeline to run\")",
+            Code::str_lit(&first)
+        ));
     }
-    out.push_str("    parser.add_argument(\n        \"--config\",\n        default=None,\n        help=\"run configuration YAML (default: the pipeline's dev config)\",\n    )\n");
-    out.push_str("    parser.add_argument(\n        \"--no-cache\",\n        action=\"store_true\",\n        help=\"disable step caching for this run\",\n    )\n");
+    w.line(py!("parser.add_argument(\"--config\", default=None, help=\"run configuration YAML (default: the pipeline's dev config)\")"));
+    w.line(py!("parser.add_argument(\"--no-cache\", action=\"store_true\", help=\"disable step caching for this run\")"));
     let mut seen = std::collections::BTreeSet::new();
-    for p in workflow.pipelines.iter().flat_map(|p| &p.params) {
+    for p in all_params() {
         if !seen.insert(p.name.clone()) {
             continue;
         }
-        let flag = format!("--{}", p.name.replace('_', "-"));
-        out.push_str("    parser.add_argument(\n");
-        let _ = writeln!(out, "        {},", python::string(&flag));
-        if let Some(t) = argparse_type(p.ty) {
-            let _ = writeln!(out, "        type={t},");
-        }
-        out.push_str("        default=None,\n");
-        let _ = writeln!(
-            out,
-            "        help={},",
-            python::string(&format!(
-                "pipeline parameter {} ({})",
-                p.name,
-                p.ty.as_str()
-            ))
-        );
-        out.push_str("    )\n");
+        let flag = Code::str_lit(&format!("--{}", p.name.replace('_', "-")));
+        let help = Code::str_lit(&format!(
+            "pipeline parameter {} ({})",
+            p.name,
+            p.ty.as_str()
+        ));
+        w.line(py!(
+            "parser.add_argument({}, type={}, default=None, help={})",
+            flag,
+            argparse_type(p.ty),
+            help
+        ));
     }
-    out.push_str("    args = parser.parse_args()\n");
+    w.line(py!("args = parser.parse_args()"));
     if several {
-        out.push_str("    chosen = PIPELINES[args.pipeline]\n");
+        w.line(py!("chosen = PIPELINES[args.pipeline]"));
     } else {
-        out.push_str("    chosen = next(iter(PIPELINES.values()))\n");
+        w.line(py!("chosen = next(iter(PIPELINES.values()))"));
     }
-    out.push_str("    config_path = Path(args.config or chosen[\"config\"])\n");
-    out.push_str("    config = yaml.safe_load(config_path.read_text()) or {}\n");
-    out.push_str("    values = config.get(\"parameters\") or {}\n");
-    out.push_str("    for name in chosen[\"parameters\"]:\n        value = getattr(args, name, None)\n        if value is not None:\n            values[name] = value\n");
-    out.push_str("    config[\"parameters\"] = values\n");
-    out.push_str("    if args.no_cache:\n        # Written into the run configuration: a YAML enable_cache beats code.\n        config[\"enable_cache\"] = False\n");
-    out.push_str("    with tempfile.TemporaryDirectory() as tmp:\n        run_config = Path(tmp) / \"run.yaml\"\n        run_config.write_text(yaml.safe_dump(config))\n        chosen[\"pipeline\"].with_options(config_path=str(run_config))()\n");
-    out.push_str("\n\nif __name__ == \"__main__\":\n    main()\n");
-    out
+    w.lines(&py!("config_path = Path(args.config or chosen[\"config\"])
+config = yaml.safe_load(config_path.read_text()) or {{}}
+values = config.get(\"parameters\") or {{}}
+for name in chosen[\"parameters\"]:
+    value = getattr(args, name, None)
+    if value is not None:
+        values[name] = value
+config[\"parameters\"] = values
+if args.no_cache:
+    # Written into the run configuration: a YAML enable_cache beats code.
+    config[\"enable_cache\"] = False
+with tempfile.TemporaryDirectory() as tmp:
+    run_config = Path(tmp) / \"run.yaml\"
+    run_config.write_text(yaml.safe_dump(config))
+    chosen[\"pipeline\"].with_options(config_path=str(run_config))()"));
+    w.close();
+    w.blank();
+    w.blank();
+    w.open(py!("if __name__ == \"__main__\""));
+    w.line(py!("main()"));
+    w.close();
+    w.finish()
 }
 
-fn needs_boto3(workflow: &Workflow) -> bool {
-    fn any_aws(p: &ferry_ir::Pipeline) -> bool {
-        p.steps().any(|s| match &s.kind {
-            StepKind::ServiceCall { .. } | StepKind::Lambda { .. } => {
-                s.mapping.class != MappingClass::Absent
-            }
-            other => other.regions().into_iter().any(any_aws),
-        })
-    }
-    workflow.pipelines.iter().any(any_aws)
+/// The `[project] dependencies` of the generated project, from what the emitted code
+/// imports: ZenML and PyYAML always (run.py), plus each required distribution.
+pub fn dependencies(cx: &Context) -> Vec<String> {
+    let mut deps = vec!["zenml[local]>=0.94.1".to_string(), "pyyaml".to_string()];
+    deps.extend(
+        cx.requirements
+            .iter()
+            .filter(|r| *r != "pyyaml" && *r != "zenml")
+            .cloned(),
+    );
+    deps
 }
 
-pub fn pyproject(workflow: &Workflow, _plan: &Plan) -> String {
+pub fn pyproject(workflow: &Workflow, cx: &Context) -> String {
     let name: String = ferry_ir::naming::to_identifier(&workflow.name).replace('_', "-");
-    let mut deps = vec!["\"zenml[local]>=0.94.1\"", "\"pyyaml\""];
-    if needs_boto3(workflow) {
-        deps.push("\"boto3\"");
-    }
+    let deps: Vec<String> = dependencies(cx)
+        .iter()
+        .map(|d| serde_json::to_string(d).unwrap_or_default())
+        .collect();
     format!(
         "[build-system]\nrequires = [\"setuptools>=68\"]\nbuild-backend = \"setuptools.build_meta\"\n\n\
 [project]\nname = \"{name}\"\nversion = \"0.1.0\"\ndescription = \"ZenML project migrated by ferry\"\n\
@@ -159,15 +172,12 @@ requires-python = \">=3.12\"\ndependencies = [{}]\n\n\
     )
 }
 
-pub fn readme(workflow: &Workflow, plan: &Plan, sources: &SourceMap) -> String {
-    let mut out = format!(
-        "# {} (migrated to ZenML)\n\n",
-        workflow.name.replace(['\n', '\r'], " ")
-    );
+pub fn readme(workflow: &Workflow, plan: &Plan, cx: &Context) -> String {
+    let mut out = format!("# {} (migrated to ZenML)\n\n", cell(&workflow.name));
     let from: Vec<String> = workflow
         .sources
         .iter()
-        .map(|s| format!("`{}`", s.path.replace('`', "'")))
+        .map(|s| format!("`{}`", cell(&s.path).replace('`', "'")))
         .collect();
     let _ = writeln!(
         out,
@@ -185,31 +195,41 @@ pub fn readme(workflow: &Workflow, plan: &Plan, sources: &SourceMap) -> String {
     }
     out.push_str("\n```\n\n`--config configs/prod.yaml` uses the production configuration; `--no-cache` disables caching for one run; every pipeline parameter is also a flag.\n\n## Pipelines\n\n");
     for (i, p) in workflow.pipelines.iter().enumerate() {
+        let key = i.to_string();
+        let steps = plan.modules_under(&key).count();
         let _ = writeln!(
             out,
-            "- `{}` ({} steps{}) from `{}`",
+            "- `{}` ({steps} step function{}{}) from `{}`",
             plan.pipeline_names[i],
-            p.steps().count(),
+            if steps == 1 { "" } else { "s" },
             if p.dynamic { ", dynamic" } else { "" },
-            location(sources, p.span)
+            cell(&cx.location(p.span))
         );
     }
-    let review: Vec<String> = plan
-        .steps
-        .iter()
-        .filter(|s| s.step.mapping.class == MappingClass::Absent)
-        .map(|s| {
+    let review: Vec<String> = cx
+        .record
+        .flagged()
+        .map(|e| {
             format!(
-                "- `steps/{}.py`: {}",
-                s.py_name,
-                s.step.mapping.construct.replace('\n', " ")
+                "- {} → {}: {} ({})",
+                cell(&e.construct),
+                e.target,
+                e.disposition.as_str(),
+                e.marker
+                    .as_ref()
+                    .map_or_else(|| cell(&cx.location(e.span)), |(f, l)| format!("`{f}:{l}`"))
             )
         })
         .collect();
     out.push_str("\n## Needs human review\n\n");
     if review.is_empty() {
-        out.push_str("No step is flagged as unsupported; check the approximate translations in MIGRATION_REPORT.md.\n");
+        out.push_str("Nothing is flagged: every construct was translated, some with changed semantics; check the approximate translations in MIGRATION_REPORT.md.\n");
     } else {
+        let _ = writeln!(
+            out,
+            "{} item(s) need a human before the project does what the source did (each is a row of Flagged for Review in MIGRATION_REPORT.md):\n",
+            review.len()
+        );
         out.push_str(&review.join("\n"));
         out.push('\n');
     }

@@ -117,8 +117,3 @@ pub fn location(sources: &SourceMap, span: Span) -> String {
         _ => "(unknown source)".into(),
     }
 }
-
-/// Lines of `text` so far, for recording ranges while building a file.
-pub fn line_count(text: &str) -> usize {
-    text.matches('\n').count()
-}
