@@ -87,8 +87,11 @@ fn collect_dir(
         }
         match classify(path, forced) {
             Ok(Frontend::Dagster) => {
+                // A folder named on the command line is one code location, whatever
+                // `__init__.py` files its subfolders have (modern projects keep
+                // `defs/` folders without them).
                 dagster_locations
-                    .entry(location_root(path, root))
+                    .entry(root.to_path_buf())
                     .or_default()
                     .push(path.to_path_buf());
             }
@@ -113,20 +116,6 @@ fn collect_dir(
 
 fn is_snapshot_dir(path: &Path) -> bool {
     path.components().any(|c| c.as_os_str() == "snapshots")
-}
-
-/// A Dagster code location is the folder of the file, extended upwards through
-/// Python packages (folders with `__init__.py`) but never above the folder given on
-/// the command line.
-fn location_root(file: &Path, stop: &Path) -> PathBuf {
-    let mut dir = file.parent().unwrap_or(stop).to_path_buf();
-    while dir != stop && dir.join("__init__.py").is_file() {
-        match dir.parent() {
-            Some(parent) if parent.starts_with(stop) => dir = parent.to_path_buf(),
-            _ => break,
-        }
-    }
-    dir
 }
 
 fn classify(path: &Path, forced: Option<Frontend>) -> Result<Frontend, Diagnostic> {

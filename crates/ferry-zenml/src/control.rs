@@ -284,9 +284,15 @@ impl<'a, 'p> Body<'a, 'p> {
         default: Option<&str>,
     ) {
         let step = &pipeline.graph[n];
+        self.flush_pending();
         let mut arms: Vec<(Option<Code>, Option<NodeIndex>)> = Vec::new();
+        // The statements and TODO markers each rule's condition needs, written only
+        // for conditions that survive the merging of identical arms.
+        let mut needs: Vec<(Vec<Code>, Vec<(String, Entry)>)> = Vec::new();
         for rule in rules {
+            let (p0, q0) = (self.prelude.len(), self.pending.len());
             let condition = self.condition(key, &rule.condition, step);
+            needs.push((self.prelude.split_off(p0), self.pending.split_off(q0)));
             arms.push((
                 Some(condition),
                 self.branch_target(pipeline, n, &rule.label),
@@ -340,13 +346,9 @@ impl<'a, 'p> Body<'a, 'p> {
                 crate::conditions::describe(&rule.condition)
             ));
         }
-        self.flush_pending();
-        for statement in std::mem::take(&mut self.prelude) {
-            self.w.line(statement);
-        }
         // Render each arm on its own, then merge arms whose bodies are the same.
         let depth = self.w.depth() + 1;
-        let mut rendered: Vec<(Option<Code>, Writer)> = Vec::new();
+        let mut rendered: Vec<(Option<Code>, Writer, Vec<usize>)> = Vec::new();
         for (i, (condition, _)) in arms.iter().enumerate() {
             let saved = std::mem::replace(&mut self.w, Writer::at_depth(depth));
             if condition.is_none() && default_target.is_none() {
@@ -361,23 +363,47 @@ impl<'a, 'p> Body<'a, 'p> {
             }
             let arm = std::mem::replace(&mut self.w, saved);
             match rendered.last_mut() {
-                Some((Some(previous), last)) if last.text() == arm.text() => match condition {
-                    Some(c) => *previous = py!("({}) or ({})", previous.clone(), c),
-                    None => {
-                        rendered.pop();
-                        rendered.push((None, arm));
+                Some((Some(previous), last, rules_used)) if last.text() == arm.text() => {
+                    match condition {
+                        Some(c) => {
+                            *previous = py!("({}) or ({})", previous.clone(), c);
+                            rules_used.push(i);
+                        }
+                        None => {
+                            rendered.pop();
+                            rendered.push((None, arm, Vec::new()));
+                        }
                     }
-                },
-                _ => rendered.push((condition.clone(), arm)),
+                }
+                _ => rendered.push((
+                    condition.clone(),
+                    arm,
+                    if condition.is_some() {
+                        vec![i]
+                    } else {
+                        Vec::new()
+                    },
+                )),
+            }
+        }
+        for (_, _, rules_used) in &rendered {
+            for &i in rules_used {
+                let (prelude, pending) = std::mem::take(&mut needs[i]);
+                for (text, entry) in pending {
+                    self.w.todo(&text, entry);
+                }
+                for statement in prelude {
+                    self.w.line(statement);
+                }
             }
         }
         if rendered.len() == 1 {
             // Every arm does the same: no branch is needed.
-            let (_, arm) = rendered.remove(0);
+            let (_, arm, _) = rendered.remove(0);
             self.w.append_outdented(arm);
             return;
         }
-        for (i, (condition, arm)) in rendered.into_iter().enumerate() {
+        for (i, (condition, arm, _)) in rendered.into_iter().enumerate() {
             match (i, condition) {
                 (_, None) => self.w.open(py!("else")),
                 (0, Some(c)) => self.w.open(py!("if {}", c)),
@@ -587,7 +613,14 @@ fn reads(pipeline: &Pipeline, key: &str, read: &mut BTreeSet<OutputKey>) {
         }
     };
     for step in pipeline.steps() {
-        for input in &step.inputs {
+        // A Parallel step's input is read only by branches that take a parameter.
+        let inputs_read = match &step.kind {
+            StepKind::Parallel { branches } => branches
+                .iter()
+                .any(|b| b.params.first().is_some_and(|p| reads_param(b, &p.name))),
+            _ => true,
+        };
+        for input in step.inputs.iter().filter(|_| inputs_read) {
             note(&input.binding);
         }
         match &step.kind {
@@ -627,6 +660,25 @@ fn reads(pipeline: &Pipeline, key: &str, read: &mut BTreeSet<OutputKey>) {
             }
         }
     }
+}
+
+/// Whether a step of `pipeline` reads parameter `name`.
+fn reads_param(pipeline: &Pipeline, name: &str) -> bool {
+    let mut found = false;
+    let mut note = |b: &Binding| found |= matches!(b, Binding::Parameter(p) if p == name);
+    for step in pipeline.steps() {
+        step.inputs.iter().for_each(|i| note(&i.binding));
+        match &step.kind {
+            StepKind::Branch { rules, .. } => {
+                for rule in rules {
+                    crate::conditions::bindings(&rule.condition, &mut note);
+                }
+            }
+            StepKind::Map { items, .. } => note(items),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// The variable holding the output of a region's last step with outputs.

@@ -35,6 +35,14 @@ pub fn options() -> PyFormatOptions {
     PyFormatOptions::default().with_target_version(PythonVersion::PY312)
 }
 
+/// Format any Python source with the options of the generated projects (for the test
+/// that keeps the formatter crates and the pinned ruff CLI in step).
+pub fn format_python(source: &str) -> Result<String, String> {
+    format_module_source(source, options())
+        .map(|p| p.into_code())
+        .map_err(|e| e.to_string())
+}
+
 pub fn format(module: Unformatted) -> Result<Formatted, SyntaxError> {
     let options = options().with_source_map_generation(SourceMapGeneration::Enabled);
     let printed = match format_module_source(&module.text, options) {

@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ferry_diagnostics::{CodeInfo, Diagnostic, SourceMap};
 use ferry_ir::Workflow;
 
-pub use layout::options as format_options;
+pub use layout::format_python;
 pub use source_map::{GeneratedRange, SourceMapFile};
 
 /// Where the generated project is meant to run.
