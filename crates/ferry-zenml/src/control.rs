@@ -29,6 +29,9 @@ pub struct Needs {
     pub lookup_helper: bool,
 }
 
+/// Statements to run before a condition, and the TODO markers its placeholders need.
+type ConditionNeeds = (Vec<Code>, Vec<(String, Entry)>);
+
 /// (pipeline key, step name, port).
 type OutputKey = (String, String, String);
 
@@ -288,7 +291,7 @@ impl<'a, 'p> Body<'a, 'p> {
         let mut arms: Vec<(Option<Code>, Option<NodeIndex>)> = Vec::new();
         // The statements and TODO markers each rule's condition needs, written only
         // for conditions that survive the merging of identical arms.
-        let mut needs: Vec<(Vec<Code>, Vec<(String, Entry)>)> = Vec::new();
+        let mut needs: Vec<ConditionNeeds> = Vec::new();
         for rule in rules {
             let (p0, q0) = (self.prelude.len(), self.pending.len());
             let condition = self.condition(key, &rule.condition, step);
