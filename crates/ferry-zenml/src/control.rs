@@ -10,12 +10,13 @@ use ferry_ir::naming::Namer;
 use ferry_ir::{Binding, EdgeKind, Pipeline, StepKind};
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
-use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+use petgraph::visit::EdgeRef;
 
 use crate::code::{Code, Ident, py};
 use crate::names::{Plan, region_key};
 use crate::record::{Disposition, Entry, EntryKind};
 use crate::step_module::{param_name, projection_code};
+use crate::structure::{error_only, reach_until, topological};
 use crate::writer::Writer;
 
 /// What the body needs from the module around it.
@@ -30,23 +31,28 @@ pub struct Needs {
 }
 
 /// Statements to run before a condition, and the TODO markers its placeholders need.
-type ConditionNeeds = (Vec<Code>, Vec<(String, Entry)>);
+pub(crate) type ConditionNeeds = (Vec<Code>, Vec<(String, Entry)>);
+
+/// How many steps the structurer may copy to end a branch or handler where the source
+/// ends it, before it falls back to emitting shared steps once after the block.
+pub(crate) const DUPLICATION_LIMIT: usize = 24;
 
 /// (pipeline key, step name, port).
 type OutputKey = (String, String, String);
 
 pub struct Body<'a, 'p> {
     pub(crate) plan: &'p Plan<'a>,
-    dynamic: bool,
+    pub(crate) dynamic: bool,
     pub(crate) namer: Namer,
     outputs: BTreeMap<OutputKey, Ident>,
     /// Outputs something reads; the others are not assigned.
     read: BTreeSet<OutputKey>,
     params: BTreeMap<(String, String), Ident>,
-    consumed: BTreeSet<(String, NodeIndex)>,
+    pub(crate) consumed: BTreeSet<(String, NodeIndex)>,
+    /// `else:` blocks opened after `except` blocks inside regions, closed when the
+    /// region's steps are all emitted.
+    pub(crate) open_else: usize,
     order: BTreeMap<String, Vec<NodeIndex>>,
-    /// How many `except` blocks the emission is inside.
-    in_handler: usize,
     /// Statements to emit before the next `if` (loaded condition operands).
     pub(crate) prelude: Vec<Code>,
     /// TODO markers to write before the next statement that uses a placeholder.
@@ -91,8 +97,8 @@ impl<'a, 'p> Body<'a, 'p> {
             read,
             params: BTreeMap::new(),
             consumed: BTreeSet::new(),
+            open_else: 0,
             order: BTreeMap::new(),
-            in_handler: 0,
             prelude: Vec::new(),
             pending: Vec::new(),
             w: Writer::at_depth(1),
@@ -111,19 +117,21 @@ impl<'a, 'p> Body<'a, 'p> {
         self.emit_set(pipeline, key, &all);
     }
 
-    fn topological(&mut self, pipeline: &Pipeline, key: &str) -> Vec<NodeIndex> {
+    pub(crate) fn topological(&mut self, pipeline: &Pipeline, key: &str) -> Vec<NodeIndex> {
         self.order
             .entry(key.to_string())
             .or_insert_with(|| topological(pipeline))
             .clone()
     }
 
-    fn emit_set(&mut self, pipeline: &'a Pipeline, key: &str, set: &BTreeSet<NodeIndex>) {
-        let error_only = if self.in_handler == 0 {
-            error_only(pipeline)
-        } else {
-            BTreeSet::new()
-        };
+    pub(crate) fn emit_set(
+        &mut self,
+        pipeline: &'a Pipeline,
+        key: &str,
+        set: &BTreeSet<NodeIndex>,
+    ) {
+        let error_only = error_only(pipeline, set);
+        let opened = self.open_else;
         for n in self.topological(pipeline, key) {
             // Steps reached only through error edges run inside `except` blocks.
             if set.contains(&n)
@@ -133,27 +141,24 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.emit_node(pipeline, key, n, set);
             }
         }
+        // The normal path after a guarded step inside a region ran in `else:` blocks.
+        while self.open_else > opened {
+            self.w.close_optional();
+            self.open_else -= 1;
+        }
     }
 
-    fn reach(
+    pub(crate) fn reach(
         &self,
         pipeline: &Pipeline,
         key: &str,
         from: NodeIndex,
         within: &BTreeSet<NodeIndex>,
     ) -> BTreeSet<NodeIndex> {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from];
-        while let Some(n) = stack.pop() {
-            if !within.contains(&n)
-                || self.consumed.contains(&(key.to_string(), n))
-                || !seen.insert(n)
-            {
-                continue;
-            }
-            stack.extend(pipeline.graph.neighbors_directed(n, Direction::Outgoing));
-        }
-        seen
+        let consumed = &self.consumed;
+        reach_until(pipeline, from, within, None, &|x| {
+            consumed.contains(&(key.to_string(), x))
+        })
     }
 
     /// Write the TODO markers of placeholders used by the next statement.
@@ -178,73 +183,14 @@ impl<'a, 'p> Body<'a, 'p> {
             // Reaching the end of the function is success.
             StepKind::Succeed => {}
             StepKind::Map { items, region, .. } if self.dynamic => {
-                let items_code = self.binding_value(key, items, &step.display_name);
-                let results = self.namer.fresh(&format!("{}_results", step.name));
-                let results = Ident::new(&results);
-                let collect = step.outputs.iter().any(|o| {
-                    self.read
-                        .contains(&(key.to_string(), step.name.clone(), o.name.clone()))
+                self.guarded(pipeline, key, n, set, &mut |b: &mut Self| {
+                    b.emit_map(key, n, step, items, region)
                 });
-                self.w.note("the fan-out runs its iterations one after another here; use step.map(...) for concurrency");
-                if collect {
-                    self.w.line(py!("{} = []", results));
-                }
-                let region_key = region_key(key, n.index(), 0);
-                let item = Ident::new(&self.namer.fresh("item"));
-                if let Some(first) = region.params.first() {
-                    self.bind_param(&region_key, &first.name, item.clone());
-                }
-                self.flush_pending();
-                self.w.open(py!("for {} in {}", item, items_code));
-                self.emit_pipeline(region, &region_key);
-                if collect && let Some(last) = last_output(region, &region_key, self) {
-                    self.w.line(py!("{}.append({}.load())", results, last));
-                }
-                self.w.close();
-                for o in &step.outputs {
-                    self.outputs.insert(
-                        (key.to_string(), step.name.clone(), o.name.clone()),
-                        results.clone(),
-                    );
-                }
             }
             StepKind::Parallel { branches } if self.dynamic => {
-                self.w.note("Parallel branches run one after another here; use step.submit(...) for concurrency");
-                let mut lasts = Vec::new();
-                // Every branch starts from the Parallel state's own input.
-                let branch_input = match step.inputs.first().map(|i| &i.binding) {
-                    Some(Binding::StepOutput { step: s, port, .. }) => {
-                        Some(self.output_var(key, s, port))
-                    }
-                    Some(Binding::Parameter(p)) => Some(self.param_var(key, p)),
-                    _ => None,
-                };
-                for (r, branch) in branches.iter().enumerate() {
-                    let region_key = region_key(key, n.index(), r);
-                    if let (Some(first), Some(input)) = (branch.params.first(), &branch_input) {
-                        self.bind_param(&region_key, &first.name, input.clone());
-                    }
-                    self.emit_pipeline(branch, &region_key);
-                    lasts.extend(last_output(branch, &region_key, self));
-                }
-                let read = step.outputs.iter().any(|o| {
-                    self.read
-                        .contains(&(key.to_string(), step.name.clone(), o.name.clone()))
+                self.guarded(pipeline, key, n, set, &mut |b: &mut Self| {
+                    b.emit_parallel(key, n, step, branches)
                 });
-                if read {
-                    let var = Ident::new(&self.namer.fresh(&format!("{}_results", step.name)));
-                    self.w.line(py!(
-                        "{} = {}",
-                        var,
-                        Code::list(lasts.iter().map(Ident::code))
-                    ));
-                    for o in &step.outputs {
-                        self.outputs.insert(
-                            (key.to_string(), step.name.clone(), o.name.clone()),
-                            var.clone(),
-                        );
-                    }
-                }
             }
             StepKind::Branch { .. } | StepKind::Map { .. } | StepKind::Parallel { .. } => {
                 self.w.todo(
@@ -264,6 +210,90 @@ impl<'a, 'p> Body<'a, 'p> {
         }
     }
 
+    fn emit_map(
+        &mut self,
+        key: &str,
+        n: NodeIndex,
+        step: &'a ferry_ir::Step,
+        items: &Binding,
+        region: &'a Pipeline,
+    ) {
+        let items_code = self.binding_value(key, items, &step.display_name);
+        let results = self.namer.fresh(&format!("{}_results", step.name));
+        let results = Ident::new(&results);
+        let collect = step.outputs.iter().any(|o| {
+            self.read
+                .contains(&(key.to_string(), step.name.clone(), o.name.clone()))
+        });
+        self.w.note("the fan-out runs its iterations one after another here; use step.map(...) for concurrency");
+        if collect {
+            self.w.line(py!("{} = []", results));
+        }
+        let region_key = region_key(key, n.index(), 0);
+        let item = Ident::new(&self.namer.fresh("item"));
+        if let Some(first) = region.params.first() {
+            self.bind_param(&region_key, &first.name, item.clone());
+        }
+        self.flush_pending();
+        self.w.open(py!("for {} in {}", item, items_code));
+        self.emit_pipeline(region, &region_key);
+        if collect && let Some(last) = last_output(region, &region_key, self) {
+            self.w.line(py!("{}.append({}.load())", results, last));
+        }
+        self.w.close();
+        for o in &step.outputs {
+            self.outputs.insert(
+                (key.to_string(), step.name.clone(), o.name.clone()),
+                results.clone(),
+            );
+        }
+    }
+
+    fn emit_parallel(
+        &mut self,
+        key: &str,
+        n: NodeIndex,
+        step: &'a ferry_ir::Step,
+        branches: &'a [Pipeline],
+    ) {
+        self.w.note(
+            "Parallel branches run one after another here; use step.submit(...) for concurrency",
+        );
+        let mut lasts = Vec::new();
+        // Every branch starts from the Parallel state's own input.
+        let branch_input = match step.inputs.first().map(|i| &i.binding) {
+            Some(Binding::StepOutput { step: s, port, .. }) => Some(self.output_var(key, s, port)),
+            Some(Binding::Parameter(p)) => Some(self.param_var(key, p)),
+            _ => None,
+        };
+        for (r, branch) in branches.iter().enumerate() {
+            let region_key = region_key(key, n.index(), r);
+            if let (Some(first), Some(input)) = (branch.params.first(), &branch_input) {
+                self.bind_param(&region_key, &first.name, input.clone());
+            }
+            self.emit_pipeline(branch, &region_key);
+            lasts.extend(last_output(branch, &region_key, self));
+        }
+        let read = step.outputs.iter().any(|o| {
+            self.read
+                .contains(&(key.to_string(), step.name.clone(), o.name.clone()))
+        });
+        if read {
+            let var = Ident::new(&self.namer.fresh(&format!("{}_results", step.name)));
+            self.w.line(py!(
+                "{} = {}",
+                var,
+                Code::list(lasts.iter().map(Ident::code))
+            ));
+            for o in &step.outputs {
+                self.outputs.insert(
+                    (key.to_string(), step.name.clone(), o.name.clone()),
+                    var.clone(),
+                );
+            }
+        }
+    }
+
     pub(crate) fn branch_target(
         &self,
         pipeline: &Pipeline,
@@ -275,146 +305,6 @@ impl<'a, 'p> Body<'a, 'p> {
             .edges_directed(from, Direction::Outgoing)
             .find(|e| matches!(&e.weight().kind, EdgeKind::Branch { label: l } if l == label))
             .map(|e| e.target())
-    }
-
-    fn emit_branch(
-        &mut self,
-        pipeline: &'a Pipeline,
-        key: &str,
-        n: NodeIndex,
-        set: &BTreeSet<NodeIndex>,
-        rules: &[ferry_ir::BranchRule],
-        default: Option<&str>,
-    ) {
-        let step = &pipeline.graph[n];
-        self.flush_pending();
-        let mut arms: Vec<(Option<Code>, Option<NodeIndex>)> = Vec::new();
-        // The statements and TODO markers each rule's condition needs, written only
-        // for conditions that survive the merging of identical arms.
-        let mut needs: Vec<ConditionNeeds> = Vec::new();
-        for rule in rules {
-            let (p0, q0) = (self.prelude.len(), self.pending.len());
-            let condition = self.condition(key, &rule.condition, step);
-            needs.push((self.prelude.split_off(p0), self.pending.split_off(q0)));
-            arms.push((
-                Some(condition),
-                self.branch_target(pipeline, n, &rule.label),
-            ));
-        }
-        let default_target = default.and_then(|d| self.branch_target(pipeline, n, d));
-        arms.push((None, default_target));
-        let reaches: Vec<BTreeSet<NodeIndex>> = arms
-            .iter()
-            .map(|(_, t)| {
-                t.map(|t| self.reach(pipeline, key, t, set))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let exclusive: Vec<BTreeSet<NodeIndex>> = reaches
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                r.iter()
-                    .filter(|x| {
-                        reaches
-                            .iter()
-                            .enumerate()
-                            .all(|(j, o)| j == i || !o.contains(x))
-                    })
-                    .copied()
-                    .collect()
-            })
-            .collect();
-        if reaches
-            .iter()
-            .flatten()
-            .any(|x| !exclusive.iter().any(|e| e.contains(x)))
-        {
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    "F0702",
-                    format!(
-                        "branches of `{}` merge again; the merged steps run after the branch",
-                        step.display_name
-                    ),
-                )
-                .with_primary(step.span, "branch"),
-            );
-        }
-        for rule in rules {
-            self.w.comment(&format!(
-                "{}: `{}` when {}",
-                step.display_name,
-                rule.label,
-                crate::conditions::describe(&rule.condition)
-            ));
-        }
-        // Render each arm on its own, then merge arms whose bodies are the same.
-        let depth = self.w.depth() + 1;
-        let mut rendered: Vec<(Option<Code>, Writer, Vec<usize>)> = Vec::new();
-        for (i, (condition, _)) in arms.iter().enumerate() {
-            let saved = std::mem::replace(&mut self.w, Writer::at_depth(depth));
-            if condition.is_none() && default_target.is_none() {
-                self.needs.pipeline_failed_error = true;
-                let cause = format!("no choice rule of {} matched", step.display_name);
-                self.w.line(py!(
-                    "raise PipelineFailedError(error=\"States.NoChoiceMatched\", cause={})",
-                    Code::str_lit(&cause)
-                ));
-            } else {
-                self.emit_set(pipeline, key, &exclusive[i]);
-            }
-            let arm = std::mem::replace(&mut self.w, saved);
-            match rendered.last_mut() {
-                Some((Some(previous), last, rules_used)) if last.text() == arm.text() => {
-                    match condition {
-                        Some(c) => {
-                            *previous = py!("({}) or ({})", previous.clone(), c);
-                            rules_used.push(i);
-                        }
-                        None => {
-                            rendered.pop();
-                            rendered.push((None, arm, Vec::new()));
-                        }
-                    }
-                }
-                _ => rendered.push((
-                    condition.clone(),
-                    arm,
-                    if condition.is_some() {
-                        vec![i]
-                    } else {
-                        Vec::new()
-                    },
-                )),
-            }
-        }
-        for (_, _, rules_used) in &rendered {
-            for &i in rules_used {
-                let (prelude, pending) = std::mem::take(&mut needs[i]);
-                for (text, entry) in pending {
-                    self.w.todo(&text, entry);
-                }
-                for statement in prelude {
-                    self.w.line(statement);
-                }
-            }
-        }
-        if rendered.len() == 1 {
-            // Every arm does the same: no branch is needed.
-            let (_, arm, _) = rendered.remove(0);
-            self.w.append_outdented(arm);
-            return;
-        }
-        for (i, (condition, arm, _)) in rendered.into_iter().enumerate() {
-            match (i, condition) {
-                (_, None) => self.w.open(py!("else")),
-                (0, Some(c)) => self.w.open(py!("if {}", c)),
-                (_, Some(c)) => self.w.open(py!("elif {}", c)),
-            }
-            self.w.append(arm);
-            self.w.close();
-        }
     }
 
     pub(crate) fn output_var(&mut self, key: &str, step: &str, port: &str) -> Ident {
@@ -521,7 +411,11 @@ impl<'a, 'p> Body<'a, 'p> {
             .map(|o| {
                 let k = (key.to_string(), step.name.clone(), o.name.clone());
                 if self.read.contains(&k) {
-                    let var = Ident::new(&self.namer.fresh(&format!("{}_{}", step.name, o.name)));
+                    // A step copied into several arms assigns the same variable in each.
+                    let var = match self.outputs.get(&k) {
+                        Some(v) => v.clone(),
+                        None => Ident::new(&self.namer.fresh(&format!("{}_{}", step.name, o.name))),
+                    };
                     self.outputs.insert(k, var.clone());
                     var.code()
                 } else {
@@ -535,74 +429,10 @@ impl<'a, 'p> Body<'a, 'p> {
         } else {
             py!("{} = {}", Code::join(targets, ", "), call)
         };
-        // Catchers in source order: the first one is the one kept.
-        let handlers: Vec<(NodeIndex, &ferry_ir::Catch)> = pipeline
-            .outgoing(n)
-            .into_iter()
-            .filter_map(|(target, e)| match &e.kind {
-                EdgeKind::Error(c) => Some((target, c)),
-                _ => None,
-            })
-            .collect();
         let start = self.w.offset();
-        let only_on_error = error_only(pipeline);
-        let handled_inline =
-            self.dynamic && !handlers.is_empty() && only_on_error.contains(&handlers[0].0);
-        if self.dynamic && !handlers.is_empty() && !handled_inline {
-            // The handler also runs on the normal path: Python cannot jump there.
-            let target = pipeline.graph[handlers[0].0].display_name.clone();
-            self.w.note(&format!("on error the source went on at `{target}`, which also runs on the normal path; here the error propagates"));
-            self.diagnostics.push(
-                Diagnostic::warning("F0702", format!("the error handler of `{}` is also on the normal path and is not emitted as an except block", step.display_name))
-                    .with_primary(step.span, "catcher here"),
-            );
-            self.w.line(statement);
-        } else if handled_inline {
-            let normal: BTreeSet<NodeIndex> = pipeline
-                .graph
-                .edges_directed(n, Direction::Outgoing)
-                .filter(|e| !matches!(e.weight().kind, EdgeKind::Error(_)))
-                .flat_map(|e| self.reach(pipeline, key, e.target(), set))
-                .collect();
-            self.w.open(py!("try"));
-            self.w.line(statement);
-            self.w.close();
-            // States.ALL and friends catch every error, which in Python is Exception.
-            self.w
-                .open_commented(py!("except Exception"), "noqa: BLE001");
-            let (handler, catch) = handlers[0];
-            if !catch.errors.is_empty() && !catch.errors.iter().any(|e| e == "States.ALL") {
-                self.w.note(&format!(
-                    "the source caught only {}; Python catches every exception here",
-                    catch.errors.join(", ")
-                ));
-            }
-            if handlers.len() > 1 {
-                self.w
-                    .note("several catchers in the source; only the first handler is kept");
-            }
-            let handler_set: BTreeSet<NodeIndex> = self
-                .reach(pipeline, key, handler, set)
-                .into_iter()
-                .filter(|x| !normal.contains(x) && only_on_error.contains(x))
-                .collect();
-            // A handler shared by several catchers is emitted in each except block.
-            let saved = self.consumed.clone();
-            let before = self.w.offset();
-            self.in_handler += 1;
-            self.emit_set(pipeline, key, &handler_set);
-            self.in_handler -= 1;
-            self.consumed = saved;
-            if self.w.offset() == before {
-                // The handler does nothing the pipeline can run (e.g. a Succeed state):
-                // the error is swallowed and the run ends successfully.
-                self.w.note("the source handler ends the run successfully");
-            }
-            self.w.line(py!("return"));
-            self.w.close();
-        } else {
-            self.w.line(statement);
-        }
+        self.guarded(pipeline, key, n, set, &mut |b: &mut Self| {
+            b.w.line(&statement)
+        });
         self.w
             .mark(start, step.span, format!("call of {}", step.display_name));
     }
@@ -693,68 +523,4 @@ fn last_output(region: &Pipeline, key: &str, body: &mut Body) -> Option<Ident> {
     let step = &region.graph[last];
     let port = step.outputs[0].name.clone();
     Some(body.output_var(key, &step.name.clone(), &port))
-}
-
-/// Steps not reachable from the pipeline's sources without taking an error edge.
-fn error_only(pipeline: &Pipeline) -> BTreeSet<NodeIndex> {
-    let mut normal = BTreeSet::new();
-    let mut stack: Vec<NodeIndex> = pipeline
-        .step_indices()
-        .filter(|&n| {
-            pipeline
-                .graph
-                .edges_directed(n, Direction::Incoming)
-                .next()
-                .is_none()
-        })
-        .collect();
-    while let Some(n) = stack.pop() {
-        if !normal.insert(n) {
-            continue;
-        }
-        for e in pipeline.graph.edges_directed(n, Direction::Outgoing) {
-            if !matches!(e.weight().kind, EdgeKind::Error(_)) {
-                stack.push(e.target());
-            }
-        }
-    }
-    pipeline
-        .step_indices()
-        .filter(|n| !normal.contains(n))
-        .collect()
-}
-
-/// Kahn's algorithm, always taking the lowest index first: deterministic and stable.
-pub fn topological(pipeline: &Pipeline) -> Vec<NodeIndex> {
-    let mut indegree: BTreeMap<NodeIndex, usize> =
-        pipeline.step_indices().map(|n| (n, 0)).collect();
-    for e in (&pipeline.graph).edge_references() {
-        *indegree.entry(e.target()).or_default() += 1;
-    }
-    let mut ready: BTreeSet<NodeIndex> = indegree
-        .iter()
-        .filter(|(_, d)| **d == 0)
-        .map(|(n, _)| *n)
-        .collect();
-    let mut order = Vec::new();
-    let mut placed = BTreeSet::new();
-    while let Some(n) = ready.pop_first() {
-        order.push(n);
-        placed.insert(n);
-        for m in pipeline.graph.neighbors_directed(n, Direction::Outgoing) {
-            if let Some(d) = indegree.get_mut(&m) {
-                *d -= 1;
-                if *d == 0 {
-                    ready.insert(m);
-                }
-            }
-        }
-    }
-    // A cycle (reported by the verifier): keep the remaining steps in IR order.
-    for n in pipeline.step_indices() {
-        if !placed.contains(&n) {
-            order.push(n);
-        }
-    }
-    order
 }

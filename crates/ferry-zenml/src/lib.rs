@@ -8,6 +8,7 @@
 //! escaping functions and identifiers only through `ferry_ir::naming`.
 
 mod architecture;
+mod branches;
 mod code;
 mod conditions;
 mod configs;
@@ -15,6 +16,7 @@ mod constructs;
 mod context;
 mod control;
 mod distributions;
+mod handlers;
 mod imports;
 mod layout;
 mod names;
@@ -26,6 +28,7 @@ mod report;
 mod source_map;
 mod step_body;
 mod step_module;
+mod structure;
 mod types;
 pub mod verify;
 mod writer;

@@ -32,8 +32,9 @@ pub struct Writer {
     depth: usize,
     marks: Vec<Mark>,
     markers: Vec<Marker>,
-    /// Per open block: whether a statement (not only comments) was written in it.
-    blocks: Vec<bool>,
+    /// Per open block: whether a statement (not only comments) was written in it, and
+    /// where its header starts.
+    blocks: Vec<(bool, usize)>,
     /// Whether any statement was written at all.
     wrote_statement: bool,
 }
@@ -148,7 +149,7 @@ impl Writer {
 
     fn statement_written(&mut self) {
         self.wrote_statement = true;
-        if let Some(last) = self.blocks.last_mut() {
+        if let Some((last, _)) = self.blocks.last_mut() {
             *last = true;
         }
     }
@@ -189,16 +190,18 @@ impl Writer {
 
     /// `header:` and a new block; close it with [`Writer::close`].
     pub fn open(&mut self, header: impl Fragment) {
+        let start = self.text.len();
         self.pad();
         header.append_to(&mut self.text);
         self.text.push_str(":\n");
         self.statement_written();
         self.depth += 1;
-        self.blocks.push(false);
+        self.blocks.push((false, start));
     }
 
     /// `header:  # comment` and a new block (for `# noqa` on the header line).
     pub fn open_commented(&mut self, header: impl Fragment, comment: &str) {
+        let start = self.text.len();
         self.pad();
         header.append_to(&mut self.text);
         self.text.push_str(":  # ");
@@ -206,16 +209,33 @@ impl Writer {
         self.text.push('\n');
         self.statement_written();
         self.depth += 1;
-        self.blocks.push(false);
+        self.blocks.push((false, start));
     }
 
     /// End the innermost block (with `pass` when it holds no statement).
     pub fn close(&mut self) {
-        if self.blocks.pop() == Some(false) {
+        if let Some((false, _)) = self.blocks.pop() {
             self.pad();
             self.text.push_str("pass\n");
         }
         self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// End the innermost block; when nothing at all was written in it, remove its
+    /// header instead (for an optional clause such as `else:`).
+    pub fn close_optional(&mut self) {
+        let header_end = self
+            .blocks
+            .last()
+            .map(|&(_, start)| start + self.text[start..].find('\n').map_or(0, |i| i + 1));
+        match (self.blocks.last().copied(), header_end) {
+            (Some((_, start)), Some(end)) if end == self.text.len() => {
+                self.text.truncate(start);
+                self.blocks.pop();
+                self.depth = self.depth.saturating_sub(1);
+            }
+            _ => self.close(),
+        }
     }
 
     /// Several lines of ferry's own code (no multi-line strings) at the current depth.
