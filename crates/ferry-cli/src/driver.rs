@@ -28,11 +28,14 @@ pub struct DriveOptions {
     pub frontend: FrontendOptions,
     /// Stop after this pass (`lower` stops before any pass).
     pub stop_after: Option<String>,
-    /// Verify after every pass even in release builds.
+    /// Verify after every pass, not only once after the last one (the final check runs
+    /// in every build).
     pub verify_each: bool,
 }
 
-/// The passes for a front end, in order: its own, then the common ones.
+/// The passes for a front end, in order: its own, then the common ones. The verifier
+/// runs after the last one in every build; `verify_each` adds a check after each pass
+/// (debug builds always do).
 pub fn pass_manager(frontend: ferry_ir::Frontend, verify_each: bool) -> PassManager {
     ferry_passes::with_common(frontends::passes(frontend))
         .verify_each(verify_each || cfg!(debug_assertions))

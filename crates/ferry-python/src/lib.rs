@@ -58,4 +58,12 @@ brackets). Reading it could overflow the parser's stack, so the statement is ski
 rest of the file is read. Separately, constant folding stops at 64 levels (and at a name bound \
 to itself); such values are treated as unknown.",
     },
+    CodeInfo {
+        code: "F0409",
+        title: "Python source contains a NUL byte",
+        explanation: "CPython refuses to read a source file that holds a NUL (zero) byte, so the \
+generated project could never run what ferry would carry over from it. ferry reports the first \
+NUL byte as an error and compiles nothing from the file; the rest of the file is still read for \
+other findings. Remove the byte (inside a string literal, write the escape `\\0`).",
+    },
 ];
