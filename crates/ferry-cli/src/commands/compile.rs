@@ -34,6 +34,18 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     let mut written = 0usize;
     for (mut unit, folder) in compiled.into_iter().zip(folders) {
         if let Some((files, map)) = emit_project_with_map(&mut unit, target) {
+            let bytes = files.values().map(|f| f.len() as u64).sum::<u64>();
+            if bytes > options.limits.max_output_bytes {
+                let d = crate::limits::output_too_large(&unit.unit.label, bytes, &options.limits);
+                unit.diagnostics.push(d);
+                code = code.max(report::print(
+                    &args.common,
+                    &unit.sources,
+                    &unit.diagnostics,
+                    unit.fatal,
+                ));
+                continue;
+            }
             let dir = args.out.join(&folder);
             let folder = folder.to_string_lossy();
             match out.write_project(&folder, &files, &write_options) {

@@ -23,6 +23,15 @@ use beneath::{Dir, Entry, Refused};
 pub use manifest::MANIFEST;
 use manifest::fingerprint;
 
+pub static CODES: &[ferry_diagnostics::CodeInfo] = &[ferry_diagnostics::CodeInfo {
+    code: "F0013",
+    title: "project folder locked by another ferry",
+    explanation: "Another ferry process was writing the same project folder (the same input \
+name under the same --out) for longer than ferry waits (60 seconds). Projects are written under \
+an advisory lock on their folder so that concurrent compiles serialise instead of mixing files; \
+nothing was written for this input. Run the compile again once the other one has finished.",
+}];
+
 /// The largest existing file ferry reads to decide whether it wrote it; anything
 /// bigger is not a file ferry generated.
 const MAX_EXISTING_BYTES: u64 = 256 << 20;
