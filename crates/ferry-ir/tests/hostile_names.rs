@@ -32,9 +32,18 @@ fn finding2_ferry_names_must_be_identifiers() {
         assert_eq!(errors[0].code, "F0104", "{bad}: {errors:#?}");
     }
     for (position, text) in [
-        ("pipeline", "workflow \"w\" frontend ir\npipeline \"a b\" \"p\" @- {\n}\n"),
-        ("step", "workflow \"w\" frontend ir\npipeline p \"p\" @- {\n  step \"x;y\" \"s\" @- {\n    kind succeed\n    mapping direct \"\" \"\"\n  }\n}\n"),
-        ("input ref", "workflow \"w\" frontend ir\npipeline p \"p\" @- {\n  step s \"s\" @- {\n    kind transform {\"a\": $\"x)\"}\n    mapping direct \"\" \"\"\n  }\n}\n"),
+        (
+            "pipeline",
+            "workflow \"w\" frontend ir\npipeline \"a b\" \"p\" @- {\n}\n",
+        ),
+        (
+            "step",
+            "workflow \"w\" frontend ir\npipeline p \"p\" @- {\n  step \"x;y\" \"s\" @- {\n    kind succeed\n    mapping direct \"\" \"\"\n  }\n}\n",
+        ),
+        (
+            "input ref",
+            "workflow \"w\" frontend ir\npipeline p \"p\" @- {\n  step s \"s\" @- {\n    kind transform {\"a\": $\"x)\"}\n    mapping direct \"\" \"\"\n  }\n}\n",
+        ),
     ] {
         let errors = text::parse(text, FileId(0)).unwrap_err();
         assert_eq!(errors[0].code, "F0104", "{position}: {errors:#?}");
@@ -67,16 +76,28 @@ fn finding2_verifier_rejects_hostile_names_from_any_front_end() {
         wf.pipelines[0].add_step(step.clone());
         verify(wf, VerifyOptions::default())
     };
-    assert!(problems_for(&step, &mut wf).iter().any(|d| d.code == "F0202"));
+    assert!(
+        problems_for(&step, &mut wf)
+            .iter()
+            .any(|d| d.code == "F0202")
+    );
     step.kind = StepKind::Transform {
         template: Value::Input("missing".into()),
     };
-    assert!(problems_for(&step, &mut wf).iter().any(|d| d.code == "F0203"));
+    assert!(
+        problems_for(&step, &mut wf)
+            .iter()
+            .any(|d| d.code == "F0203")
+    );
     let param = &mut wf.pipelines[0].params[0];
     param.name = "ok".into();
     param.default = Some(Value::Input(PAYLOAD.into()));
     wf.pipelines[0].graph.clear();
-    assert!(verify(&wf, VerifyOptions::default()).iter().any(|d| d.code == "F0202"));
+    assert!(
+        verify(&wf, VerifyOptions::default())
+            .iter()
+            .any(|d| d.code == "F0202")
+    );
 }
 
 #[test]
