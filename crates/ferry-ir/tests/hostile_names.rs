@@ -16,7 +16,7 @@ fn with_param(name: &str) -> String {
 
 #[test]
 fn finding2_ferry_names_must_be_identifiers() {
-    let quoted = format!("\"{}\"", PAYLOAD.replace('\'', "'"));
+    let quoted = format!("\"{PAYLOAD}\"");
     let text = with_param(&quoted);
     let errors = text::parse(&text, FileId(0)).unwrap_err();
     assert_eq!(errors.len(), 1, "{errors:#?}");

@@ -61,11 +61,10 @@ pub fn oversized_lines(text: &str) -> Vec<std::ops::Range<usize>> {
                 chains.push(0);
                 max_depth = max_depth.max(chains.len() - 1);
             }
-            b')' | b']' | b'}' => {
-                if chains.len() > 1 {
-                    chains.pop();
-                }
+            b')' | b']' | b'}' if chains.len() > 1 => {
+                chains.pop();
             }
+            b')' | b']' | b'}' => {}
             b',' | b';' => {
                 if let Some(top) = chains.last_mut() {
                     *top = 0;

@@ -381,28 +381,5 @@ impl Project {
     }
 }
 
-/// Write `files` into `dir` itself (its parent is the output folder), as
-/// [`OutDir::write_project`] does. For tests and embedders.
-pub fn write_project(
-    dir: &Path,
-    files: &BTreeMap<String, String>,
-    force: bool,
-) -> Result<(), Vec<WriteError>> {
-    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
-        return Err(vec![WriteError::UnsafePath(dir.display().to_string())]);
-    };
-    let out = OutDir::open(if parent.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        parent
-    })
-    .map_err(|e| vec![e])?;
-    let options = WriteOptions {
-        force,
-        ..WriteOptions::default()
-    };
-    out.write_project(&name.to_string_lossy(), files, &options)
-}
-
 #[cfg(test)]
 mod tests;
