@@ -1,6 +1,6 @@
 //! The bounded fuzz campaign (issue 10): seeded mutations of the golden inputs and the
 //! shared corpora through the whole pipeline, for `FERRY_FUZZ_SECONDS` (default 120) on
-//! all cores, each case bounded by `FERRY_FUZZ_CASE_SECONDS` (default 30). It prints
+//! all cores, each case bounded by `FERRY_FUZZ_CASE_SECONDS` (default 60). It prints
 //! the counts; a failing case is minimised and written under the target folder, to be
 //! fixed and then added to `regressions/` (replayed by `tests/regressions.rs`).
 //! `FERRY_FUZZ_CASE=N` replays case N alone (with `FERRY_FUZZ_DUMP=FILE` it also writes
@@ -95,7 +95,7 @@ fn fuzz_the_pipeline_for_a_bounded_time() {
     assert!(seeds.len() >= 40, "only {} seeds", seeds.len());
     let golden = seeds.iter().filter(|s| s.label.contains("golden")).count();
     let budget = Duration::from_secs(env_u64("FERRY_FUZZ_SECONDS", 120));
-    let bound = Duration::from_secs(env_u64("FERRY_FUZZ_CASE_SECONDS", 30));
+    let bound = Duration::from_secs(env_u64("FERRY_FUZZ_CASE_SECONDS", 60));
     let only = std::env::var("FERRY_FUZZ_CASE")
         .ok()
         .and_then(|v| v.parse::<usize>().ok());
