@@ -38,29 +38,23 @@ pub fn run(args: &CompileArgs) -> ExitCode {
             if bytes > options.limits.max_output_bytes {
                 let d = crate::limits::output_too_large(&unit.unit.label, bytes, &options.limits);
                 unit.diagnostics.push(d);
-                code = code.max(report::print(
-                    &args.common,
-                    &unit.sources,
-                    &unit.diagnostics,
-                    unit.fatal,
-                ));
-                continue;
-            }
-            let dir = args.out.join(&folder);
-            let folder = folder.to_string_lossy();
-            match out.write_project(&folder, &files, &write_options) {
-                Ok(()) => {
-                    written += 1;
-                    if let Some(ruff) = &args.ruff {
-                        unit.diagnostics
-                            .extend(crate::lint::ruff_findings(ruff, &dir, &map));
+            } else {
+                let dir = args.out.join(&folder);
+                let folder = folder.to_string_lossy();
+                match out.write_project(&folder, &files, &write_options) {
+                    Ok(()) => {
+                        written += 1;
+                        if let Some(ruff) = &args.ruff {
+                            unit.diagnostics
+                                .extend(crate::lint::ruff_findings(ruff, &dir, &map));
+                        }
                     }
+                    Err(errors) => unit.diagnostics.extend(
+                        errors
+                            .into_iter()
+                            .map(|e| Diagnostic::error(e.code(), e.to_string())),
+                    ),
                 }
-                Err(errors) => unit.diagnostics.extend(
-                    errors
-                        .into_iter()
-                        .map(|e| Diagnostic::error(e.code(), e.to_string())),
-                ),
             }
         }
         code = code.max(report::print(
