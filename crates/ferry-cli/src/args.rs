@@ -78,6 +78,19 @@ pub struct CommonArgs {
     /// Print only errors, no warnings or notes.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Largest input (all files of one unit) in bytes (F0010).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::DEFAULT_MAX_INPUT_BYTES)]
+    pub max_input_bytes: u64,
+    /// Most steps one workflow may lower to, regions included (F0011).
+    #[arg(long, value_name = "N", default_value_t = crate::limits::DEFAULT_MAX_STEPS)]
+    pub max_steps: usize,
+    /// Largest generated project in bytes (F0012).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::DEFAULT_MAX_OUTPUT_BYTES)]
+    pub max_output_bytes: u64,
+    /// Estimated memory the units compiled at the same time may use, in bytes; units
+    /// wait for their share, a unit above it runs alone.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::DEFAULT_MEMORY_BUDGET)]
+    pub memory_budget: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

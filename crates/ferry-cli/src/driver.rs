@@ -1,6 +1,7 @@
 //! Runs one unit through the compiler: read files, lower, passes. Every phase runs
 //! under `catch_unwind`, so a bug on one input becomes an F0005 diagnostic and the
-//! batch goes on.
+//! batch goes on; sizes are checked against [`Limits`] before each phase that they
+//! would make expensive, and a batch admits units through a [`MemoryGate`].
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -10,6 +11,7 @@ use ferry_passes::PassManager;
 
 use crate::frontends::{self, FrontendOptions};
 use crate::inputs::{Unit, display};
+use crate::limits::{self, Limits, MemoryGate};
 
 /// Everything known about one unit after the middle end.
 #[derive(Debug)]
@@ -28,11 +30,16 @@ pub struct DriveOptions {
     pub frontend: FrontendOptions,
     /// Stop after this pass (`lower` stops before any pass).
     pub stop_after: Option<String>,
-    /// Verify after every pass even in release builds.
+    /// Verify after every pass, not only once after the last one (the final check runs
+    /// in every build).
     pub verify_each: bool,
+    /// Size limits of each unit.
+    pub limits: Limits,
 }
 
-/// The passes for a front end, in order: its own, then the common ones.
+/// The passes for a front end, in order: its own, then the common ones. The verifier
+/// runs after the last one in every build; `verify_each` adds a check after each pass
+/// (debug builds always do).
 pub fn pass_manager(frontend: ferry_ir::Frontend, verify_each: bool) -> PassManager {
     ferry_passes::with_common(frontends::passes(frontend))
         .verify_each(verify_each || cfg!(debug_assertions))
@@ -42,8 +49,19 @@ pub fn compile_unit(unit: Unit, options: &DriveOptions) -> Compiled {
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut files: Vec<FileId> = Vec::new();
+    let size = input_bytes(&unit);
+    if size > options.limits.max_input_bytes {
+        diagnostics.push(limits::input_too_large(&unit.label, size, &options.limits));
+        return Compiled {
+            unit,
+            sources,
+            workflow: None,
+            diagnostics,
+            fatal: true,
+        };
+    }
     for path in &unit.files {
-        match std::fs::read(path) {
+        match read_bounded(path, options.limits.max_input_bytes) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => files.push(sources.add(display(path), text)),
                 Err(_) => diagnostics.push(Diagnostic::error(
@@ -92,6 +110,19 @@ pub fn compile_unit(unit: Unit, options: &DriveOptions) -> Compiled {
             fatal: true,
         };
     };
+    let steps = limits::step_count(&workflow);
+    if steps > options.limits.max_steps {
+        drop(workflow);
+        diagnostics.push(limits::too_many_steps(&unit.label, steps, &options.limits));
+        diagnostics.sort_by_key(Diagnostic::sort_key);
+        return Compiled {
+            unit,
+            sources,
+            workflow: None,
+            diagnostics,
+            fatal: false,
+        };
+    }
     let manager = pass_manager(unit.frontend, options.verify_each);
     let run = catch_unwind(AssertUnwindSafe(|| {
         manager.run(&mut workflow, &sources, options.stop_after.as_deref())
@@ -138,6 +169,31 @@ pub fn compile_unit(unit: Unit, options: &DriveOptions) -> Compiled {
     }
 }
 
+/// Bytes of all files of a unit, from their metadata (nothing is read).
+fn input_bytes(unit: &Unit) -> u64 {
+    unit.files
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .fold(0u64, u64::saturating_add)
+}
+
+/// Read at most `limit` bytes of `path` (a file that grew past the limit since its size
+/// was checked is an error, not an unbounded read).
+fn read_bounded(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "the file grew past the input limit of {limit} bytes while it was read"
+        )));
+    }
+    Ok(bytes)
+}
+
 pub(crate) fn internal_error(
     unit: &Unit,
     phase: &str,
@@ -159,10 +215,14 @@ pub(crate) fn internal_error(
 /// never depends on the thread count.
 pub fn compile_all(units: Vec<Unit>, options: &DriveOptions, jobs: Option<usize>) -> Vec<Compiled> {
     use rayon::prelude::*;
+    let gate = MemoryGate::new(options.limits.memory_budget);
     let work = || {
         units
             .into_par_iter()
-            .map(|u| compile_unit(u, options))
+            .map(|u| {
+                let _admitted = gate.admit(limits::memory_estimate(input_bytes(&u)));
+                compile_unit(u, options)
+            })
             .collect::<Vec<_>>()
     };
     match rayon::ThreadPoolBuilder::new()

@@ -103,6 +103,8 @@ pub fn code_registry() -> CodeRegistry {
         .with(ferry_zenml::CODES)
         .with(ferry_dagster::CODES)
         .with(crate::lint::CODES)
+        .with(crate::limits::CODES)
+        .with(crate::write::CODES)
         .with(ferry_asl::CODES)
         .with(ferry_python::CODES)
         .with(ferry_sagemaker::CODES)

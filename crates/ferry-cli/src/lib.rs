@@ -12,6 +12,7 @@ pub mod driver;
 mod exit;
 pub mod frontends;
 pub mod inputs;
+pub mod limits;
 mod lint;
 mod report;
 pub mod write;

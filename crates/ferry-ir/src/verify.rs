@@ -1,6 +1,7 @@
 //! The IR verifier: checks the invariants every pass must keep. It reports
-//! diagnostics (codes F02xx), never panics, and runs after every pass in debug builds
-//! and tests.
+//! diagnostics (codes F02xx), never panics, is linear in the size of the IR, and runs
+//! on every compile (after the last pass; after every pass in debug builds and tests).
+//! Every name the back end turns into a Python identifier is checked here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,7 +64,43 @@ in the same pipeline, so that the DAG shows the dependency the binding implies."
         title: "entry step does not exist",
         explanation: "The pipeline's `entry` names a step that is not in its graph.",
     },
+    CodeInfo {
+        code: "F0209",
+        title: "regions nest too deeply",
+        explanation: "Map and Parallel regions may nest at most 64 levels. Deeper IR is rejected \
+before the back end, whose code generation recurses once per level.",
+    },
 ];
+
+/// Regions (Map iterations, Parallel branches) nest at most this deep; deeper IR is
+/// rejected (F0209) rather than risking the stack of every later phase.
+pub const MAX_REGION_DEPTH: usize = 64;
+
+/// One pipeline's names, indexed once so every lookup is a map probe (the verifier
+/// runs on every compile and must stay linear in the size of the IR).
+struct Scope<'a> {
+    pipeline: &'a Pipeline,
+    steps: BTreeMap<&'a str, &'a crate::Step>,
+    params: BTreeSet<&'a str>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(pipeline: &'a Pipeline) -> Self {
+        let mut steps = BTreeMap::new();
+        for step in pipeline.steps() {
+            steps.entry(step.name.as_str()).or_insert(step);
+        }
+        Scope {
+            pipeline,
+            steps,
+            params: pipeline.params.iter().map(|p| p.name.as_str()).collect(),
+        }
+    }
+
+    fn step(&self, name: &str) -> Option<&'a crate::Step> {
+        self.steps.get(name).copied()
+    }
+}
 
 /// What the verifier may assume about the stage the IR is in.
 #[derive(Debug, Clone, Copy, Default)]
@@ -84,9 +121,62 @@ pub fn verify(workflow: &Workflow, options: VerifyOptions) -> Vec<Diagnostic> {
             &mut seen,
             &mut out,
         );
-        verify_pipeline(pipeline, options, &mut out);
+        verify_pipeline(pipeline, options, 0, &mut out);
+    }
+    for resource in &workflow.resources {
+        check_inputs_named(&resource.config, resource.span, &mut out);
     }
     out
+}
+
+/// Every `$input` reference in `value` names a valid identifier (the back end turns it
+/// into a variable reference). When `inputs` is given (a step's own templates), it must
+/// also name one of the step's inputs.
+fn check_value_inputs(
+    value: &crate::Value,
+    span: Span,
+    inputs: Option<&BTreeSet<&str>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    use crate::Value;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Input(name) => {
+                if !is_valid_identifier(name) {
+                    out.push(
+                        Diagnostic::error(
+                            "F0202",
+                            format!(
+                                "input reference `${}` is not a valid Python identifier",
+                                crate::text::quote(name)
+                            ),
+                        )
+                        .with_primary(span, "in this value"),
+                    );
+                } else if let Some(inputs) = inputs
+                    && !inputs.contains(name.as_str())
+                {
+                    out.push(
+                        Diagnostic::error(
+                            "F0203",
+                            format!(
+                                "template refers to `${name}`, which is not an input of the step"
+                            ),
+                        )
+                        .with_primary(span, "in this step"),
+                    );
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            Value::Object(fields) => stack.extend(fields.iter().rev().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+}
+
+fn check_inputs_named(value: &crate::Value, span: Span, out: &mut Vec<Diagnostic>) {
+    check_value_inputs(value, span, None, out);
 }
 
 const PYTHON_KEYWORDS: &[&str] = &[
@@ -118,26 +208,50 @@ fn check_name(
         out.push(
             Diagnostic::error(
                 "F0202",
-                format!("{what} name `{name}` is not a valid Python identifier"),
+                format!(
+                    "{what} name {} is not a valid Python identifier",
+                    crate::text::quote(name)
+                ),
             )
             .with_primary(span, "declared here"),
         );
     }
     if let Some(first) = seen.get(name) {
         out.push(
-            Diagnostic::error("F0202", format!("{what} name `{name}` is declared twice"))
-                .with_primary(span, "second declaration")
-                .with_secondary(*first, "first declaration"),
+            Diagnostic::error(
+                "F0202",
+                format!("{what} name {} is declared twice", crate::text::quote(name)),
+            )
+            .with_primary(span, "second declaration")
+            .with_secondary(*first, "first declaration"),
         );
     } else {
         seen.insert(name.to_string(), span);
     }
 }
 
-fn verify_pipeline(pipeline: &Pipeline, options: VerifyOptions, out: &mut Vec<Diagnostic>) {
+fn verify_pipeline(
+    pipeline: &Pipeline,
+    options: VerifyOptions,
+    depth: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    if depth >= MAX_REGION_DEPTH {
+        out.push(
+            Diagnostic::error(
+                "F0209",
+                format!("regions nest deeper than {MAX_REGION_DEPTH} levels"),
+            )
+            .with_primary(pipeline.span, "this region is too deep"),
+        );
+        return;
+    }
     let mut params = BTreeMap::new();
     for p in &pipeline.params {
         check_name(&p.name, "parameter", p.span, &mut params, out);
+        if let Some(default) = &p.default {
+            check_inputs_named(default, p.span, out);
+        }
     }
     let mut steps = BTreeMap::new();
     for step in pipeline.steps() {
@@ -151,8 +265,9 @@ fn verify_pipeline(pipeline: &Pipeline, options: VerifyOptions, out: &mut Vec<Di
             check_name(&output.name, "output", output.span, &mut ports, out);
         }
     }
+    let scope = Scope::new(pipeline);
     if let Some(entry) = &pipeline.entry
-        && pipeline.find(entry).is_none()
+        && scope.step(entry).is_none()
     {
         out.push(
             Diagnostic::error("F0208", format!("entry step `{entry}` does not exist"))
@@ -174,17 +289,39 @@ fn verify_pipeline(pipeline: &Pipeline, options: VerifyOptions, out: &mut Vec<Di
         );
     }
     for index in pipeline.step_indices() {
-        verify_step(pipeline, index, options, out);
+        verify_step(&scope, index, options, depth, out);
+    }
+}
+
+/// The values of a step's kind that may refer to its inputs (`$name`).
+fn templates(kind: &StepKind) -> Vec<&crate::Value> {
+    match kind {
+        StepKind::Job { config, .. } => vec![config],
+        StepKind::ServiceCall { request, .. } => vec![request],
+        StepKind::Lambda { payload, .. } => vec![payload],
+        StepKind::Transform { template } => vec![template],
+        StepKind::Map { config, .. } => vec![config],
+        StepKind::Opaque { config, .. } => vec![config],
+        _ => Vec::new(),
     }
 }
 
 fn verify_step(
-    pipeline: &Pipeline,
+    scope: &Scope<'_>,
     index: NodeIndex,
     options: VerifyOptions,
+    depth: usize,
     out: &mut Vec<Diagnostic>,
 ) {
+    let pipeline = scope.pipeline;
     let step = &pipeline.graph[index];
+    let input_names: BTreeSet<&str> = step.inputs.iter().map(|i| i.name.as_str()).collect();
+    for template in templates(&step.kind) {
+        check_value_inputs(template, step.span, Some(&input_names), out);
+    }
+    for hint in step.hints.values() {
+        check_inputs_named(hint, step.span, out);
+    }
     let incoming_data: BTreeSet<(String, String, String)> = pipeline
         .graph
         .edges_directed(index, petgraph::Direction::Incoming)
@@ -201,13 +338,13 @@ fn verify_step(
         })
         .collect();
     for input in &step.inputs {
-        check_binding(pipeline, &input.binding, input.span, options, out);
+        check_binding(scope, &input.binding, input.span, options, out);
         if let Binding::StepOutput {
             step: source,
             port,
             projection,
         } = &input.binding
-            && let Some(producer) = pipeline.step(source)
+            && let Some(producer) = scope.step(source)
             && let Some(output) = producer.output(port)
         {
             let projected_json = !projection.is_empty()
@@ -245,9 +382,7 @@ fn verify_step(
         }
     }
     for (from, port, to_port) in &incoming_data {
-        let from_ok = pipeline
-            .step(from)
-            .is_some_and(|s| s.output(port).is_some());
+        let from_ok = scope.step(from).is_some_and(|s| s.output(port).is_some());
         let to_ok = step.inputs.iter().any(|i| &i.name == to_port);
         if !from_ok || !to_ok {
             out.push(
@@ -258,20 +393,20 @@ fn verify_step(
     }
     match &step.kind {
         StepKind::Branch { rules, default } => {
-            verify_branch(pipeline, index, rules, default.as_deref(), options, out)
+            verify_branch(scope, index, rules, default.as_deref(), options, out)
         }
         StepKind::Wait { seconds, until } => {
             for b in [seconds, until].into_iter().flatten() {
-                check_binding(pipeline, b, step.span, options, out);
+                check_binding(scope, b, step.span, options, out);
             }
         }
         StepKind::Map { items, region, .. } => {
-            check_binding(pipeline, items, step.span, options, out);
-            verify_pipeline(region, options, out);
+            check_binding(scope, items, step.span, options, out);
+            verify_pipeline(region, options, depth + 1, out);
         }
         StepKind::Parallel { branches } => {
             for b in branches {
-                verify_pipeline(b, options, out);
+                verify_pipeline(b, options, depth + 1, out);
             }
         }
         _ => {}
@@ -279,13 +414,14 @@ fn verify_step(
 }
 
 fn verify_branch(
-    pipeline: &Pipeline,
+    scope: &Scope<'_>,
     index: NodeIndex,
     rules: &[crate::BranchRule],
     default: Option<&str>,
     options: VerifyOptions,
     out: &mut Vec<Diagnostic>,
 ) {
+    let pipeline = scope.pipeline;
     let step = &pipeline.graph[index];
     if rules.is_empty() {
         out.push(
@@ -334,12 +470,12 @@ fn verify_branch(
         }
     }
     for rule in rules {
-        check_condition(pipeline, &rule.condition, rule.span, options, out);
+        check_condition(scope, &rule.condition, rule.span, options, out);
     }
 }
 
 fn check_condition(
-    pipeline: &Pipeline,
+    scope: &Scope<'_>,
     condition: &Condition,
     span: Span,
     options: VerifyOptions,
@@ -347,37 +483,37 @@ fn check_condition(
 ) {
     match condition {
         Condition::Compare { lhs, rhs, .. } => {
-            check_binding(pipeline, lhs, span, options, out);
-            check_binding(pipeline, rhs, span, options, out);
+            check_binding(scope, lhs, span, options, out);
+            check_binding(scope, rhs, span, options, out);
         }
         Condition::And(items) | Condition::Or(items) => {
             for c in items {
-                check_condition(pipeline, c, span, options, out);
+                check_condition(scope, c, span, options, out);
             }
         }
-        Condition::Not(inner) => check_condition(pipeline, inner, span, options, out),
+        Condition::Not(inner) => check_condition(scope, inner, span, options, out),
         Condition::Expr { .. } => {}
     }
 }
 
 fn check_binding(
-    pipeline: &Pipeline,
+    scope: &Scope<'_>,
     binding: &Binding,
     span: Span,
     options: VerifyOptions,
     out: &mut Vec<Diagnostic>,
 ) {
     match binding {
-        Binding::Literal(_) => {}
+        Binding::Literal(value) => check_inputs_named(value, span, out),
         Binding::Parameter(name) => {
-            if pipeline.param(name).is_none() {
+            if !scope.params.contains(name.as_str()) {
                 out.push(
                     Diagnostic::error("F0203", format!("parameter `{name}` is not declared"))
                         .with_primary(span, "used here"),
                 );
             }
         }
-        Binding::StepOutput { step, port, .. } => match pipeline.step(step) {
+        Binding::StepOutput { step, port, .. } => match scope.step(step) {
             None => out.push(
                 Diagnostic::error("F0203", format!("step `{step}` does not exist"))
                     .with_primary(span, "used here"),

@@ -26,6 +26,18 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A name position: a Python identifier, sometimes one the text form must quote.
+fn ident() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z_][a-zA-Z0-9_]{0,8}".prop_filter("not a keyword", |s| {
+            ferry_ir::verify::is_valid_identifier(s)
+        }),
+        Just("step".to_string()),
+        Just("none".to_string()),
+        Just("literal".to_string()),
+    ]
+}
+
 fn number() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<i64>().prop_map(|n| n.to_string()),
@@ -76,10 +88,10 @@ fn mapping() -> impl Strategy<Value = Mapping> {
 fn binding() -> impl Strategy<Value = Binding> {
     prop_oneof![
         value().prop_map(Binding::Literal),
-        text().prop_map(Binding::Parameter),
+        ident().prop_map(Binding::Parameter),
         (
-            text(),
-            text(),
+            ident(),
+            ident(),
             prop::collection::vec(
                 prop_oneof![
                     text().prop_map(Segment::Key),
@@ -226,10 +238,10 @@ fn retry() -> impl Strategy<Value = RetryPolicy> {
 
 fn step(kind: BoxedStrategy<StepKind>) -> impl Strategy<Value = Step> {
     (
-        (text(), text(), span(), kind, mapping()),
+        (ident(), text(), span(), kind, mapping()),
         prop::collection::vec(
             (
-                text(),
+                ident(),
                 prop::sample::select(PortType::ALL.to_vec()),
                 binding(),
                 span(),
@@ -237,7 +249,11 @@ fn step(kind: BoxedStrategy<StepKind>) -> impl Strategy<Value = Step> {
             0..3,
         ),
         prop::collection::vec(
-            (text(), prop::sample::select(PortType::ALL.to_vec()), span()),
+            (
+                ident(),
+                prop::sample::select(PortType::ALL.to_vec()),
+                span(),
+            ),
             0..3,
         ),
         prop::collection::vec(retry(), 0..2),
@@ -290,7 +306,7 @@ fn step(kind: BoxedStrategy<StepKind>) -> impl Strategy<Value = Step> {
 fn edge_kind() -> impl Strategy<Value = EdgeKind> {
     prop_oneof![
         Just(EdgeKind::Order),
-        (text(), text()).prop_map(|(from_port, to_port)| EdgeKind::Data { from_port, to_port }),
+        (ident(), ident()).prop_map(|(from_port, to_port)| EdgeKind::Data { from_port, to_port }),
         text().prop_map(|label| EdgeKind::Branch { label }),
         (
             prop::collection::vec(text(), 0..3),
@@ -308,16 +324,16 @@ fn edge_kind() -> impl Strategy<Value = EdgeKind> {
 fn pipeline_with(kind: BoxedStrategy<StepKind>) -> impl Strategy<Value = Pipeline> {
     (
         (
-            text(),
+            ident(),
             text(),
             span(),
             any::<bool>(),
-            prop::option::of(text()),
+            prop::option::of(ident()),
             prop::collection::vec(text(), 0..2),
         ),
         prop::collection::vec(
             (
-                text(),
+                ident(),
                 prop::sample::select(ParamType::ALL.to_vec()),
                 prop::option::of(value()),
                 span(),

@@ -1,10 +1,10 @@
 //! IR → IR passes and the pass manager that runs them in order.
 //!
 //! A [`Pass`] is a named transformation of a [`Workflow`] that reports diagnostics.
-//! The [`PassManager`] runs a list of them, verifies the IR after each one (in debug
-//! builds and tests, or when asked), and can stop after a named pass for
-//! `ferry ir --after`. Front ends may contribute their own passes through the same
-//! trait. This crate must not depend on any front end or back end.
+//! The [`PassManager`] runs a list of them, verifies the IR after the last one in every
+//! build (after each one in debug builds and tests, or when asked), and can stop after
+//! a named pass for `ferry ir --after`. Front ends may contribute their own passes
+//! through the same trait. This crate must not depend on any front end or back end.
 
 mod flag_unresolved;
 mod manager;

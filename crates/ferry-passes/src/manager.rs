@@ -23,7 +23,11 @@ pub struct PassRun {
     pub verifier_failed: bool,
 }
 
-/// Runs passes in order, verifying after each.
+/// Runs passes in order. The verifier always runs once on the result (after the last
+/// pass that ran, or on the lowered IR when no pass runs), in every build profile:
+/// it is the one check that every name the back end turns into code is an identifier.
+/// With `verify_each` (debug builds, tests) it also runs after every pass, so a
+/// violation names the pass that caused it.
 pub struct PassManager {
     passes: Vec<Box<dyn Pass>>,
     verify_each: bool,
@@ -68,36 +72,49 @@ impl PassManager {
         };
         if stop_after == Some("lower") {
             run.stopped_after = Some("lower");
+            check(workflow, "lower", false, &mut run);
             return Ok(run);
         }
         let mut resolved = false;
+        let mut last = "lower";
         for pass in &self.passes {
             pass.run(workflow, sources, &mut run.diagnostics);
             resolved |= pass.resolves_placeholders();
-            if self.verify_each {
-                let problems = verify(
-                    workflow,
-                    VerifyOptions {
-                        placeholders_resolved: resolved,
-                    },
-                );
-                if !problems.is_empty() {
-                    run.diagnostics.extend(problems.into_iter().map(|d| {
-                        d.with_note(format!(
-                            "reported by the IR verifier after pass `{}`",
-                            pass.name()
-                        ))
-                    }));
-                    run.verifier_failed = true;
-                    run.stopped_after = Some(pass.name());
-                    return Ok(run);
-                }
+            last = pass.name();
+            let stop_here = stop_after == Some(pass.name());
+            if (self.verify_each || stop_here) && !check(workflow, last, resolved, &mut run) {
+                run.stopped_after = Some(last);
+                return Ok(run);
             }
-            if stop_after == Some(pass.name()) {
-                run.stopped_after = Some(pass.name());
+            if stop_here {
+                run.stopped_after = Some(last);
                 return Ok(run);
             }
         }
+        if !self.verify_each || self.passes.is_empty() {
+            check(workflow, last, resolved, &mut run);
+        }
         Ok(run)
     }
+}
+
+/// Verify `workflow` after pass `after`; problems go into `run`. Returns whether the
+/// IR is well formed.
+fn check(workflow: &Workflow, after: &str, resolved: bool, run: &mut PassRun) -> bool {
+    let problems = verify(
+        workflow,
+        VerifyOptions {
+            placeholders_resolved: resolved,
+        },
+    );
+    if problems.is_empty() {
+        return true;
+    }
+    run.diagnostics.extend(
+        problems
+            .into_iter()
+            .map(|d| d.with_note(format!("reported by the IR verifier after pass `{after}`"))),
+    );
+    run.verifier_failed = true;
+    false
 }

@@ -1,30 +1,46 @@
-//! A cheap scan that finds logical lines too deeply nested or too long for the parser:
-//! ruff's recursive-descent parser (and the recursive drop of its tree) would overflow
-//! the stack on them. Such lines are blanked (bytes become spaces, newlines kept, so
-//! every other span stays valid) and reported as F0402.
+//! A cheap scan that finds logical lines nested too deeply for the parser: ruff's
+//! recursive-descent parser (and the recursive drop of its tree) would overflow the
+//! stack on them. Such lines are blanked (bytes become spaces, newlines kept, so every
+//! other span stays valid) and reported as F0402.
+//!
+//! What overflows is the depth of the syntax tree, so that is what is measured: bracket
+//! nesting, and the length of one chain — the code between two commas (or semicolons)
+//! at one bracket level, where a bracketed group counts as one byte of its parent's
+//! chain. A left-deep chain (`a.b.c...`, `1+1+...`, `-----x`, `x if a else ...`) nests
+//! once per link and grows its chain; a long flat list (`[a, b, c, ...]`) is many short
+//! chains and is read whatever its length.
 
 /// Deepest bracket nesting accepted on one logical line.
 pub const MAX_BRACKET_DEPTH: usize = 100;
-/// Most code bytes (outside strings and comments) accepted on one logical line; bounds
+/// Most code bytes (outside strings and comments) accepted in one chain; bounds
 /// left-deep chains like `a.b.c...` or `1+1+...` that nest without brackets.
-pub const MAX_LOGICAL_LINE_CODE: usize = 10_000;
+pub const MAX_CHAIN_CODE: usize = 10_000;
 
 /// Byte ranges of the logical lines over the limits.
 pub fn oversized_lines(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut depth = 0usize;
     let mut max_depth = 0usize;
-    let mut code = 0usize;
+    // Code bytes of the open chain at each bracket level (index 0: outside brackets).
+    let mut chains: Vec<usize> = vec![0];
+    let mut max_chain = 0usize;
     let mut line_start = 0usize;
     let mut i = 0usize;
-    let close_line = |start: usize, end: usize, max_depth: usize, code: usize, out: &mut Vec<_>| {
-        if max_depth > MAX_BRACKET_DEPTH || code > MAX_LOGICAL_LINE_CODE {
-            out.push(start..end);
+    let close_line =
+        |start: usize, end: usize, max_depth: usize, max_chain: usize, out: &mut Vec<_>| {
+            if max_depth > MAX_BRACKET_DEPTH || max_chain > MAX_CHAIN_CODE {
+                out.push(start..end);
+            }
+        };
+    let add = |chains: &mut Vec<usize>, max_chain: &mut usize, n: usize| {
+        if let Some(top) = chains.last_mut() {
+            *top += n;
+            *max_chain = (*max_chain).max(*top);
         }
     };
     while i < bytes.len() {
         let b = bytes[i];
+        let depth = chains.len() - 1;
         match b {
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
@@ -36,32 +52,42 @@ pub fn oversized_lines(text: &str) -> Vec<std::ops::Range<usize>> {
                 let triple = bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b);
                 let (end, inner_depth) = skip_string(bytes, i, triple);
                 max_depth = max_depth.max(depth + inner_depth);
+                add(&mut chains, &mut max_chain, 1);
                 i = end;
                 continue;
             }
             b'(' | b'[' | b'{' => {
-                depth += 1;
-                max_depth = max_depth.max(depth);
+                add(&mut chains, &mut max_chain, 1);
+                chains.push(0);
+                max_depth = max_depth.max(chains.len() - 1);
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b')' | b']' | b'}' if chains.len() > 1 => {
+                chains.pop();
+            }
+            b')' | b']' | b'}' => {}
+            b',' | b';' => {
+                if let Some(top) = chains.last_mut() {
+                    *top = 0;
+                }
+            }
             b'\\' if bytes.get(i + 1) == Some(&b'\n') => {
                 i += 2;
                 continue;
             }
             b'\n' if depth == 0 => {
-                close_line(line_start, i, max_depth, code, &mut out);
+                close_line(line_start, i, max_depth, max_chain, &mut out);
                 line_start = i + 1;
                 max_depth = 0;
-                code = 0;
+                max_chain = 0;
+                chains.clear();
+                chains.push(0);
             }
+            b if !b.is_ascii_whitespace() => add(&mut chains, &mut max_chain, 1),
             _ => {}
-        }
-        if !b.is_ascii_whitespace() {
-            code += 1;
         }
         i += 1;
     }
-    close_line(line_start, bytes.len(), max_depth, code, &mut out);
+    close_line(line_start, bytes.len(), max_depth, max_chain, &mut out);
     out
 }
 
@@ -129,6 +155,26 @@ mod tests {
         let blanked = blank(&text, &found);
         assert_eq!(blanked.len(), text.len());
         assert!(blanked.ends_with("\nz = 1\n"));
+    }
+
+    #[test]
+    fn long_flat_lists_are_read() {
+        // Issue 14: `Pipeline(steps=[...])` with 5,000 names is one 45 KB logical line.
+        let names: Vec<String> = (0..5000).map(|i| format!("step_{i}")).collect();
+        let text = format!(
+            "pipeline = Pipeline(name='p', steps=[{}])\nd = {{{}}}\n",
+            names.join(", "),
+            names
+                .iter()
+                .map(|n| format!("'{n}': {n}.x"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        assert!(text.len() > 45_000);
+        assert!(oversized_lines(&text).is_empty());
+        // A chain of groups still counts: each `(..)` is a link.
+        let calls = format!("x = a{}\n", "(1, 2)".repeat(11_000));
+        assert_eq!(oversized_lines(&calls).len(), 1);
     }
 
     #[test]

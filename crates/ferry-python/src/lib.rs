@@ -52,10 +52,19 @@ broken part. Fix the syntax first.",
     CodeInfo {
         code: "F0402",
         title: "Python nests too deeply",
-        explanation: "A statement nests brackets more than 100 levels deep, or has more than \
-10,000 bytes of code on one logical line (long `a.b.c...` or `1+1+...` chains nest without \
-brackets). Reading it could overflow the parser's stack, so the statement is skipped and the \
-rest of the file is read. Separately, constant folding stops at 64 levels (and at a name bound \
+        explanation: "A statement nests brackets more than 100 levels deep, or holds a chain of \
+more than 10,000 bytes of code between two commas at one bracket level (long `a.b.c...` or \
+`1+1+...` chains nest once per link without brackets; a bracketed group counts once in its \
+parent's chain, so long flat lists are fine). Reading it could overflow the parser's stack, so \
+the statement is skipped and the rest of the file is read. Separately, constant folding stops at 64 levels (and at a name bound \
 to itself); such values are treated as unknown.",
+    },
+    CodeInfo {
+        code: "F0409",
+        title: "Python source contains a NUL byte",
+        explanation: "CPython refuses to read a source file that holds a NUL (zero) byte, so the \
+generated project could never run what ferry would carry over from it. ferry reports the first \
+NUL byte as an error and compiles nothing from the file; the rest of the file is still read for \
+other findings. Remove the byte (inside a string literal, write the escape `\\0`).",
     },
 ];

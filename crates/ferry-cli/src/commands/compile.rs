@@ -18,25 +18,43 @@ pub fn run(args: &CompileArgs) -> ExitCode {
         TargetArg::Local => Target::Local,
         TargetArg::Sagemaker => Target::Sagemaker,
     };
+    let out = match write::OutDir::open(&args.out) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("error[{}]: {e}", e.code());
+            return ExitCode::Usage;
+        }
+    };
+    let write_options = write::WriteOptions {
+        force: args.force,
+        ..write::WriteOptions::default()
+    };
     let compiled = compile_all(units, &options, args.common.jobs);
     let folders = output_folders(&compiled);
     let mut written = 0usize;
     for (mut unit, folder) in compiled.into_iter().zip(folders) {
         if let Some((files, map)) = emit_project_with_map(&mut unit, target) {
-            let dir = args.out.join(&folder);
-            match write::write_project(&dir, &files, args.force) {
-                Ok(()) => {
-                    written += 1;
-                    if let Some(ruff) = &args.ruff {
-                        unit.diagnostics
-                            .extend(crate::lint::ruff_findings(ruff, &dir, &map));
+            let bytes = files.values().map(|f| f.len() as u64).sum::<u64>();
+            if bytes > options.limits.max_output_bytes {
+                let d = crate::limits::output_too_large(&unit.unit.label, bytes, &options.limits);
+                unit.diagnostics.push(d);
+            } else {
+                let dir = args.out.join(&folder);
+                let folder = folder.to_string_lossy();
+                match out.write_project(&folder, &files, &write_options) {
+                    Ok(()) => {
+                        written += 1;
+                        if let Some(ruff) = &args.ruff {
+                            unit.diagnostics
+                                .extend(crate::lint::ruff_findings(ruff, &dir, &map));
+                        }
                     }
+                    Err(errors) => unit.diagnostics.extend(
+                        errors
+                            .into_iter()
+                            .map(|e| Diagnostic::error(e.code(), e.to_string())),
+                    ),
                 }
-                Err(errors) => unit.diagnostics.extend(
-                    errors
-                        .into_iter()
-                        .map(|e| Diagnostic::error("F0004", e.to_string())),
-                ),
             }
         }
         code = code.max(report::print(

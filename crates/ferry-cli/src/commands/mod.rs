@@ -71,6 +71,12 @@ fn drive_options(args: &CommonArgs, stop_after: Option<String>) -> Result<DriveO
         frontend: FrontendOptions { substitutions },
         stop_after,
         verify_each: false,
+        limits: crate::limits::Limits {
+            max_input_bytes: args.max_input_bytes,
+            max_steps: args.max_steps,
+            max_output_bytes: args.max_output_bytes,
+            memory_budget: args.memory_budget,
+        },
     })
 }
 

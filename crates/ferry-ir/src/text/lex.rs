@@ -18,6 +18,8 @@ pub struct TextError<'a> {
     pub at: &'a str,
     pub expected: Cow<'static, str>,
     pub code: &'static str,
+    /// Bytes of the offending token (0: the character at `at`).
+    pub len: usize,
 }
 
 impl<'a> ParseError<&'a str> for TextError<'a> {
@@ -26,6 +28,7 @@ impl<'a> ParseError<&'a str> for TextError<'a> {
             at: input,
             expected: Cow::Owned(kind.description().to_lowercase()),
             code: "F0101",
+            len: 0,
         }
     }
 
@@ -50,6 +53,7 @@ pub fn fail<'a, T>(at: &'a str, expected: impl Into<Cow<'static, str>>) -> PResu
         at,
         expected: expected.into(),
         code: "F0101",
+        len: 0,
     }))
 }
 
@@ -62,6 +66,7 @@ pub fn cut_fail<'a, T>(
         at,
         expected: expected.into(),
         code,
+        len: 0,
     }))
 }
 
@@ -191,11 +196,28 @@ pub fn string(i: &str) -> PResult<'_, String> {
     }
 }
 
-/// A name: an identifier, or a string for names that are not identifiers.
+/// A name: an identifier, or a string for identifiers the text form reserves (`step`,
+/// `none`, ...). Every name position of the grammar becomes a Python identifier in
+/// generated code, so a name that is not a valid Python identifier (or is a keyword)
+/// is rejected here (F0104), at the token, whatever the verifier would say later.
 pub fn name(i: &str) -> PResult<'_, String> {
-    alt((string, |i| ident(i).map(|(r, s)| (r, s.to_string()))))
+    let at = skip_ws(i);
+    let (rest, name) = alt((string, |i| ident(i).map(|(r, s)| (r, s.to_string()))))
         .parse(i)
-        .or_else(|_| fail(skip_ws(i), "a name"))
+        .or_else(|_| fail(at, "a name"))?;
+    if !crate::verify::is_valid_identifier(&name) {
+        return Err(nom::Err::Failure(TextError {
+            at,
+            expected: Cow::Owned(format!(
+                "name {} is not a valid Python identifier (ASCII letters, digits and `_`, \
+                 not starting with a digit, not a keyword)",
+                super::quote(&name)
+            )),
+            code: "F0104",
+            len: at.len() - rest.len(),
+        }));
+    }
+    Ok((rest, name))
 }
 
 /// Number text as written: `-12`, `3.5`, `1e-3`.

@@ -30,4 +30,13 @@ input is rejected rather than risking the parser's stack.",
         explanation: "An `edge` line names a step that is not declared earlier in the same pipeline \
 block, or a name is declared twice so edges would be ambiguous.",
     },
+    CodeInfo {
+        code: "F0104",
+        title: "IR text name is not a Python identifier",
+        explanation: "Every name position of the text form (pipeline, step, parameter, port, entry, \
+edge endpoints, bindings and `$input` references) becomes a Python identifier in the generated \
+project, so it must be one: ASCII letters, digits and `_`, not starting with a digit, and not a \
+Python keyword. Quoting a name only lets it be a word the text form reserves (`step`, `none`, ...); \
+it never lets other characters through. The label covers the offending name.",
+    },
 ];

@@ -31,6 +31,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Workflow, Vec<Diagnostic>> {
                         at: rest,
                         expected: "a `pipeline`, `trigger`, `resource` or `model` item".into(),
                         code: "F0101",
+                        len: 0,
                     },
                 )])
             }
@@ -45,15 +46,21 @@ pub fn parse(text: &str, file: FileId) -> Result<Workflow, Vec<Diagnostic>> {
 
 fn diagnostic(text: &str, file: FileId, e: TextError<'_>) -> Diagnostic {
     let offset = text.len() - e.at.len();
-    let token_len = e.at.chars().next().map_or(0, char::len_utf8);
+    let token_len = if e.len > 0 {
+        e.len
+    } else {
+        e.at.chars().next().map_or(0, char::len_utf8)
+    };
     let span = Span::new(file, offset, offset + token_len);
     let message = match e.code {
         "F0102" => format!("IR text nests deeper than {MAX_DEPTH} levels"),
-        "F0103" => format!("IR text: {}", e.expected),
+        "F0103" | "F0104" => format!("IR text: {}", e.expected),
         _ => format!("IR text does not parse: expected {}", e.expected),
     };
     let label = if e.code == "F0101" {
         format!("expected {}", e.expected)
+    } else if e.code == "F0104" {
+        "not a Python identifier".to_string()
     } else {
         "here".to_string()
     };
