@@ -27,7 +27,8 @@ pub enum Outcome {
 pub const STACK: usize = 2 << 20;
 
 /// Compile the input at `path` as `frontend`, emit the project and return every
-/// problem: internal errors (F0005) and emitted files that do not pass
+/// problem: internal errors (F0005), generated modules that did not parse (F0705: the
+/// back end then writes nothing) and emitted files that do not pass
 /// [`crate::check_emitted`]. In-process: a crash here is the caller's crash.
 pub fn run(frontend: Frontend, path: &Path) -> Vec<String> {
     let options = DriveOptions {
@@ -39,7 +40,7 @@ pub fn run(frontend: Frontend, path: &Path) -> Vec<String> {
     let mut problems: Vec<String> = compiled
         .diagnostics
         .iter()
-        .filter(|d| d.code == "F0005")
+        .filter(|d| d.code == "F0005" || d.code == "F0705")
         .map(|d| d.message.clone())
         .collect();
     if let Some(files) = files {
