@@ -23,14 +23,25 @@
 //!   text with its span, for carrying bodies over.
 
 mod call;
+mod edit;
 mod fold;
 mod function;
 mod guard;
+mod indent;
+mod names;
 mod parse;
 mod project;
 mod scope;
+mod strings;
 
 pub use call::{CallInfo, KeywordArg};
+pub use edit::{Edit, EditError, apply_edits, check_edits};
+pub use indent::{Layout, Reindented, reindent};
+pub use names::{
+    FreeNames, PYTHON_MINOR, body_free_names, function_free_names, is_builtin,
+    module_free_names, statement_free_names,
+};
+pub use strings::{StringPart, flatten, inside_string, string_parts};
 pub use fold::{FoldError, MAX_FOLD_DEPTH, fold, fold_with};
 pub use function::{FunctionInfo, ParamInfo, dedent};
 pub use parse::{ParsedModule, parse, span_of};
