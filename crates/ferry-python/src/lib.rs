@@ -23,24 +23,34 @@
 //!   text with its span, for carrying bodies over.
 
 mod call;
+mod carry;
+mod closure;
 mod edit;
 mod fold;
 mod function;
 mod guard;
+mod imports;
 mod indent;
 mod names;
 mod parse;
 mod project;
 mod scope;
 mod strings;
+mod support;
 
 pub use call::{CallInfo, KeywordArg};
+pub use carry::{CarriedFunction, carry_statements, docstring_of};
+pub use closure::{
+    Closure, FrameworkUse, Location, Resolution, ResolvedName, SupportModule, support_path,
+};
 pub use edit::{Edit, EditError, apply_edits, check_edits};
+pub use imports::{Import, distribution_for, imports_from, imports_in, imports_of, is_stdlib};
 pub use indent::{Layout, Reindented, reindent};
 pub use names::{
     FreeNames, PYTHON_MINOR, body_free_names, function_free_names, is_builtin,
     module_free_names, statement_free_names,
 };
+pub use support::Inline;
 pub use strings::{StringPart, flatten, inside_string, string_parts};
 pub use fold::{FoldError, MAX_FOLD_DEPTH, fold, fold_with};
 pub use function::{FunctionInfo, ParamInfo, dedent};
