@@ -6,6 +6,7 @@
 //! It must not depend on another front end or on a back end, must never execute the
 //! user's Python, and must never panic on bad input.
 
+mod carry;
 mod codes;
 mod collect;
 mod lower;
@@ -51,7 +52,7 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
             .unwrap_or(&path)
             .trim_start_matches('/')
             .to_string();
-        parsed.push((ferry_python::module_name_for_path(&relative), module));
+        parsed.push((ferry_python::module_name_for_path(&relative), module, relative));
     }
     if parsed.is_empty() {
         return Lowered {
@@ -61,7 +62,7 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
     }
     let scopes: Vec<ferry_python::Scope> = parsed
         .iter()
-        .map(|(name, module)| {
+        .map(|(name, module, _)| {
             if name.ends_with("__init__") || name.is_empty() {
                 ferry_python::Scope::package(name.clone(), module.body())
             } else {
@@ -70,7 +71,7 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
         })
         .collect();
     let mut location = collect::Location::default();
-    for ((_, module), scope) in parsed.iter().zip(&scopes) {
+    for ((_, module, _), scope) in parsed.iter().zip(&scopes) {
         location.collect(module, scope, &mut diagnostics);
     }
     let name = if files.len() == 1 {
@@ -89,7 +90,10 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
             .to_string()
     };
     let name = ferry_ir::naming::to_identifier(&name);
-    let mut workflow = lower::build(&location, &name, &mut diagnostics);
+    let py_files: Vec<(String, &ferry_python::ParsedModule)> =
+        parsed.iter().map(|(_, m, path)| (path.clone(), m)).collect();
+    let py = ferry_python::Location::new(&py_files);
+    let mut workflow = lower::build(&location, &py, &name, &mut diagnostics);
     for (&file, path) in files.iter().zip(&paths) {
         workflow.sources.push(ferry_ir::SourceRef {
             file,

@@ -15,41 +15,6 @@ use ferry_python::{CallInfo, FunctionInfo};
 
 use crate::collect::{DefKind, Definition, Location, TriggerDef, reference};
 
-/// The module-level imports a body uses (by the names it mentions), without dagster.
-fn imports_for(def: &Definition) -> Vec<String> {
-    let body = FunctionInfo::of(def.module, def.def).body;
-    let words: BTreeSet<&str> = body
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut out = Vec::new();
-    for stmt in def.module.body() {
-        let bound: Vec<String> = match stmt {
-            Stmt::Import(i) => i
-                .names
-                .iter()
-                .map(|a| {
-                    a.asname.as_ref().map_or_else(
-                        || a.name.id.split('.').next().unwrap_or("").to_string(),
-                        |n| n.id.to_string(),
-                    )
-                })
-                .collect(),
-            Stmt::ImportFrom(i) => i
-                .names
-                .iter()
-                .map(|a| a.asname.as_ref().unwrap_or(&a.name).id.to_string())
-                .collect(),
-            _ => continue,
-        };
-        let text = def.module.text_of(stmt).to_string();
-        if bound.iter().any(|b| words.contains(b.as_str())) && !text.contains("dagster") {
-            out.push(text);
-        }
-    }
-    out
-}
-
 /// Parameters that are not upstream assets: the Dagster context and typed config or
 /// resources.
 fn is_context(name: &str, annotation: Option<&str>) -> bool {
@@ -58,6 +23,7 @@ fn is_context(name: &str, annotation: Option<&str>) -> bool {
 
 struct Builder<'l, 'a> {
     location: &'l Location<'a>,
+    py: &'l ferry_python::Location<'a>,
     diagnostics: &'l mut Vec<Diagnostic>,
 }
 
@@ -83,39 +49,31 @@ impl<'a> Builder<'_, 'a> {
     /// The step of one asset / op / check, with its body carried over.
     fn step(&mut self, def: &Definition, name: &str) -> Step {
         let info = FunctionInfo::of(def.module, def.def);
-        let mut body = info.body.clone();
         let mut notes = Vec::new();
-        // `return None` at the end of a body that returns nothing says nothing.
-        if let Some(stripped) = body.trim_end().strip_suffix("return None") {
-            body = stripped.trim_end().to_string();
-        }
-        if let DefKind::GraphAsset = def.kind {
-            // The graph's ops become local functions of the one step.
-            let mut local = String::new();
-            for op in self
-                .location
-                .definitions
-                .iter()
-                .filter(|d| d.kind == DefKind::Op)
-            {
-                let op_name = op.def.name.id.as_str();
-                if body
-                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .any(|w| w == op_name)
-                {
-                    let text = op.module.text_of(op.def);
-                    let def_text = text.find("def ").map_or(text, |i| &text[i..]);
-                    local.push_str(ferry_python::dedent(def_text).trim_end());
-                    local.push_str("\n\n");
-                }
-            }
-            body = format!("{local}{body}");
-        }
         let dynamic_out = def
             .decorator
             .as_ref()
             .and_then(|c| c.keyword("out"))
             .is_some_and(|o| def.module.text_of(o).contains("DynamicOut"));
+        let is_check = matches!(def.kind, DefKind::Check(_));
+        let lowered: &[&str] = match (dynamic_out, is_check) {
+            (true, _) => &["dagster.DynamicOutput"],
+            (_, true) => &["dagster.AssetCheckResult"],
+            _ => &[],
+        };
+        // The back end indents every body line by 4; a generator wrapped below by 4 more.
+        let prefix = if dynamic_out { "        " } else { "    " };
+        let carried = crate::carry::carry(self.py, def, prefix, lowered, self.diagnostics);
+        let mut body = carried.body.clone();
+        // `return None` at the end of a body that returns nothing says nothing.
+        if let Some(stripped) = body.trim_end().strip_suffix("return None") {
+            let stripped = stripped.trim_end();
+            body = if stripped.is_empty() {
+                String::new()
+            } else {
+                format!("{stripped}\n")
+            };
+        }
         if dynamic_out && body.contains("yield") {
             // A generator of DynamicOutputs becomes the list of their values.
             let inner: String = body
@@ -133,9 +91,7 @@ impl<'a> Builder<'_, 'a> {
             );
             notes.push("DynamicOut: the yielded outputs are returned as one list; mapping keys are dropped".into());
         }
-        if let DefKind::Check(_) = def.kind
-            && body.contains("AssetCheckResult")
-        {
+        if is_check && body.contains("AssetCheckResult") {
             body = format!(
                 "def AssetCheckResult(passed: bool, **metadata: object) -> dict:\n    if not passed:\n        raise RuntimeError(f\"asset check failed: {{metadata}}\")\n    return {{\"passed\": passed, **metadata}}\n\n{body}"
             );
@@ -144,7 +100,19 @@ impl<'a> Builder<'_, 'a> {
                     .into(),
             );
         }
-        let mut imports = imports_for(def);
+        if !carried.helpers.is_empty() {
+            body = format!("{}\n\n{body}", carried.helpers.trim_end());
+        }
+        if let DefKind::GraphAsset = def.kind {
+            notes.push("the graph's ops are carried as local functions of the one step".into());
+        }
+        let mut imports = carried.imports.clone();
+        if !carried.distributions.is_empty() {
+            notes.push(format!(
+                "third-party distributions this step imports: {} (add them to pyproject.toml dependencies)",
+                carried.distributions.iter().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
         let uses_context = info.params.iter().any(|p| is_context(p.name, p.annotation));
         if uses_context && body.contains("context") {
             body = format!("context = get_step_context()\n{body}");
@@ -183,6 +151,10 @@ impl<'a> Builder<'_, 'a> {
             }
             notes.push(format!("run config `{}` became step parameters (set them under steps.<name>.parameters in configs/*.yaml)", p.name));
         }
+        // The original docstring stays the body's first statement.
+        if let Some(doc) = &carried.docstring {
+            body = format!("{}\n{body}", doc.trim_end());
+        }
         let mut step = Step::new(
             name,
             def.key.clone(),
@@ -191,7 +163,7 @@ impl<'a> Builder<'_, 'a> {
                 function: def.def.name.id.to_string(),
                 imports,
                 body,
-                body_span: info.body_span,
+                body_span: carried.body_span,
             },
             self.mapping(def),
         );
@@ -318,10 +290,16 @@ impl<'a> Builder<'_, 'a> {
 }
 
 /// Build the workflow of a code location.
-pub fn build(location: &Location, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Workflow {
+pub fn build<'a>(
+    location: &Location<'a>,
+    py: &ferry_python::Location<'a>,
+    name: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Workflow {
     let mut workflow = Workflow::new(name, ferry_ir::Frontend::Dagster);
     let mut b = Builder {
         location,
+        py,
         diagnostics,
     };
     let assets: Vec<&Definition> = location

@@ -169,10 +169,37 @@ impl<'a> CarriedFunction<'a> {
             body_text: text,
             free_names: body_free_names(&def.parameters, &def.body),
             span: module.span(def),
-            body_span: Span::new(module.file, region.start, region.end),
+            body_span: Span::new(
+                module.file,
+                region.start,
+                region.end - usize::from(module.text[..region.end].ends_with('\n')),
+            ),
             flattened,
             inexact,
         })
+    }
+}
+
+impl CarriedFunction<'_> {
+    /// The docstring laid out like the body: its first line at the layout's
+    /// indentation, its inner lines exact (or rewritten to one line for a
+    /// [`Layout::LinePrefix`] consumer when they start left of the prefix).
+    pub fn docstring_text(
+        &self,
+        module: &ParsedModule,
+        layout: Layout<'_>,
+    ) -> Result<Option<Reindented>, EditError> {
+        let Some(doc) = docstring_of(&self.def.body) else {
+            return Ok(None);
+        };
+        let range = doc.range();
+        let text = module.text.as_str();
+        let Some(indent) = indentation_before(text, range.start().to_usize()) else {
+            return Ok(None);
+        };
+        let start = line_start(text, range.start().to_usize());
+        let parts = string_parts(std::slice::from_ref(&self.def.body[0]));
+        reindent(text, start..range.end().to_usize(), indent, layout, &parts, Vec::new()).map(Some)
     }
 }
 
@@ -211,7 +238,8 @@ pub fn carry_statements(
                     .get(i.wrapping_sub(1))
                     .is_some_and(|p| matches!(p, Stmt::FunctionDef(_) | Stmt::ClassDef(_)))
             {
-                "\n\n"
+                // PEP 8: two blank lines around top-level definitions, one when nested.
+                if layout == Layout::Indent("") { "\n\n" } else { "\n" }
             } else {
                 ""
             });

@@ -201,6 +201,14 @@ impl<'a> Location<'a> {
             .map(String::as_str)
     }
 
+    /// The full dotted name of the module parsed from `file`.
+    pub fn module_of_file(&self, file: ferry_diagnostics::FileId) -> Option<&str> {
+        self.modules
+            .iter()
+            .find(|(_, m)| m.parsed.file == file)
+            .map(|(k, _)| k.as_str())
+    }
+
     /// The full dotted name of the module at `path`.
     pub fn module_of_path(&self, path: &str) -> Option<&str> {
         self.modules
