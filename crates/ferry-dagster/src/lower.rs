@@ -151,6 +151,7 @@ impl<'a> Builder<'_, 'a> {
             }
             notes.push(format!("run config `{}` became step parameters (set them under steps.<name>.parameters in configs/*.yaml)", p.name));
         }
+        self.report_dropped_parameters(def, &info);
         // The original docstring stays the body's first statement.
         if let Some(doc) = &carried.docstring {
             body = format!("{}\n{body}", doc.trim_end());
@@ -244,6 +245,39 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// Asset inputs: (input name, upstream asset key, span) from parameters and `ins=`.
+    /// Resource parameters do not reach the step yet: a body that uses one is reported.
+    fn report_dropped_parameters(&mut self, def: &Definition, info: &FunctionInfo) {
+        let read: BTreeSet<String> = def
+            .def
+            .body
+            .iter()
+            .flat_map(|s| ferry_python::statement_free_names(s).0.names().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        for p in &info.params {
+            let Some(resource) = p.annotation.and_then(|a| {
+                self.location
+                    .resources
+                    .iter()
+                    .find(|r| r.name == a.trim() && r.kind != "config")
+            }) else {
+                continue;
+            };
+            if read.contains(p.name) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "F0507",
+                        format!(
+                            "resource parameter `{}: {}` of `{}` is Dagster runtime API, which is not translated yet; the generated step does not receive it",
+                            p.name, resource.name, def.key
+                        ),
+                    )
+                    .with_primary(p.span, "resource parameter")
+                    .with_help("build the resource object inside the step from its configuration"),
+                );
+            }
+        }
+    }
+
     fn asset_inputs(&self, def: &Definition) -> Vec<(String, String, Span)> {
         let info = FunctionInfo::of(def.module, def.def);
         let mut ins: BTreeMap<String, String> = BTreeMap::new();
@@ -768,6 +802,8 @@ fn call_op(
         .params
         .iter()
         .filter(|p| !is_context(p.name, p.annotation))
+        // Run config became step parameters of its own (kept below).
+        .filter(|p| !p.annotation.is_some_and(|a| b.location.configs.contains_key(a.trim())))
         .map(|p| p.name.to_string())
         .collect();
     let node = pipeline.add_step(step);
@@ -836,6 +872,6 @@ fn call_op(
             });
         }
     }
-    pipeline.graph[node].inputs = inputs;
+    pipeline.graph[node].inputs.extend(inputs);
     Some((node, step_name))
 }

@@ -190,8 +190,8 @@ impl<'a> Location<'a> {
     /// module whose dotted name ends with it (repository-relative paths keep folders
     /// above the import root).
     fn find(&self, absolute: &str) -> Option<&str> {
-        if self.modules.contains_key(absolute) {
-            return self.modules.get_key_value(absolute).map(|(k, _)| k.as_str());
+        if let Some(exact) = self.find_exact(absolute) {
+            return Some(exact);
         }
         let suffix = format!(".{absolute}");
         self.modules
@@ -199,6 +199,34 @@ impl<'a> Location<'a> {
             .filter(|k| k.ends_with(&suffix))
             .min_by_key(|k| (k.len(), k.as_str()))
             .map(String::as_str)
+    }
+
+    /// The location module whose full or canonical name is exactly `absolute`.
+    fn find_exact(&self, absolute: &str) -> Option<&str> {
+        if let Some((k, _)) = self.modules.get_key_value(absolute) {
+            return Some(k.as_str());
+        }
+        self.modules
+            .iter()
+            .find(|(_, m)| m.canonical == absolute)
+            .map(|(k, _)| k.as_str())
+    }
+
+    /// Framework names, unless the location itself has a module of that name.
+    fn is_framework(&self, qualified: &str, framework: &dyn Fn(&str) -> bool) -> bool {
+        if !framework(qualified) {
+            return false;
+        }
+        let mut prefix = qualified;
+        loop {
+            if self.find_exact(prefix).is_some() {
+                return false;
+            }
+            match prefix.rsplit_once('.') {
+                Some((head, _)) => prefix = head,
+                None => return true,
+            }
+        }
     }
 
     /// The full dotted name of the module parsed from `file`.
@@ -244,7 +272,7 @@ impl<'a> Location<'a> {
         };
         let Some(stmts) = m.bindings.get(name) else {
             for star in &m.star {
-                if framework(star) {
+                if self.is_framework(star, framework) {
                     continue;
                 }
                 if let Some(target) = self.find(star) {
@@ -258,7 +286,11 @@ impl<'a> Location<'a> {
             if is_builtin(name) {
                 return (Resolution::Builtin, None);
             }
-            if let Some(star) = m.star.iter().find(|s| self.find(s).is_none() && !framework(s)) {
+            if let Some(star) = m
+                .star
+                .iter()
+                .find(|s| self.find(s).is_none() && !self.is_framework(s, framework))
+            {
                 let import = Import::From {
                     level: 0,
                     module: Some(star.clone()),
@@ -297,7 +329,7 @@ impl<'a> Location<'a> {
                 } else {
                     target.split('.').next().unwrap_or(&target).to_string()
                 };
-                if framework(&imported) {
+                if self.is_framework(&imported, framework) {
                     return (Resolution::Framework { qualified: imported }, None);
                 }
                 if let Some(local) = self.find(&imported) {
@@ -334,7 +366,7 @@ impl<'a> Location<'a> {
                 } else {
                     format!("{base}.{imported}")
                 };
-                if framework(&qualified) || framework(&base) {
+                if self.is_framework(&qualified, framework) || self.is_framework(&base, framework) {
                     return (Resolution::Framework { qualified }, None);
                 }
                 if let Some(sub) = self.find(&qualified) {

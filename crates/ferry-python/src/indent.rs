@@ -103,7 +103,9 @@ pub fn reindent(
             if prefix.is_empty() || line.is_empty() || flattened.contains(&part.range) {
                 continue;
             }
-            if line.starts_with(prefix) {
+            // The consumer leaves empty lines alone: a line that would end up empty
+            // must keep its prefix itself.
+            if line.starts_with(prefix) && line.len() > prefix.len() {
                 if !touches_edit(ls, ls + prefix.len()) {
                     indentation.push(Edit::delete(TextRange::new(at(ls), at(ls + prefix.len()))));
                 }

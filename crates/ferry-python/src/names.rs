@@ -105,10 +105,14 @@ pub fn module_free_names(body: &[Stmt]) -> FreeNames {
     a.visit_body(body);
     let frame = a.frames.pop().unwrap_or_default();
     let mut free = FreeNames::default();
-    for (name, range, seq, deferred) in frame.uses.into_iter().chain(frame.child_free) {
-        let resolved = match frame.bound_at.get(&name) {
-            Some(at) => deferred || at.iter().any(|b| *b < seq),
-            None => a.module_globals.contains(&name),
+    let mut frame = frame;
+    let uses = std::mem::take(&mut frame.uses);
+    let child_free = std::mem::take(&mut frame.child_free);
+    for (name, range, seq, deferred) in uses.into_iter().chain(child_free) {
+        let resolved = if frame.bound_at.contains_key(&name) {
+            frame.bound_at_step(&name, seq, deferred)
+        } else {
+            a.module_globals.contains(&name)
         };
         if !resolved {
             free.add(&name, range);
@@ -139,11 +143,35 @@ struct Frame {
     kind: Kind,
     bound: BTreeSet<String>,
     bound_at: BTreeMap<String, Vec<usize>>,
+    deleted_at: BTreeMap<String, Vec<usize>>,
     globals: BTreeSet<String>,
     nonlocals: BTreeSet<String>,
     uses: Vec<Use>,
     /// Free names of nested scopes, to resolve against this frame's bindings.
     child_free: Vec<Use>,
+}
+
+impl Frame {
+    /// Whether `name` is bound at visit step `seq`: bound before it and not deleted
+    /// since (or, for code that runs later, bound anywhere).
+    fn bound_at_step(&self, name: &str, seq: usize, later: bool) -> bool {
+        if self.globals.contains(name) {
+            return false;
+        }
+        let Some(at) = self.bound_at.get(name) else {
+            return false;
+        };
+        if later {
+            return true;
+        }
+        let Some(last) = at.iter().filter(|b| **b < seq).max() else {
+            return false;
+        };
+        !self
+            .deleted_at
+            .get(name)
+            .is_some_and(|d| d.iter().any(|d| *last < *d && *d < seq))
+    }
 }
 
 #[derive(Default)]
@@ -219,30 +247,24 @@ impl Analyzer {
 
     /// Close the innermost frame: what it cannot resolve goes to its parent.
     fn pop(&mut self) {
-        let Some(frame) = self.frames.pop() else {
+        let Some(mut frame) = self.frames.pop() else {
             return;
         };
+        let uses = std::mem::take(&mut frame.uses);
+        let child_free = std::mem::take(&mut frame.child_free);
         let deferred = matches!(frame.kind, Kind::Function);
+        // Code runs top to bottom: a use needs a binding before it, unless it sits in
+        // a nested function, which runs after the whole scope was bound.
+        let bound_for = |name: &str, seq: usize, later: bool| frame.bound_at_step(name, seq, later);
         let mut unresolved = Vec::new();
-        for (name, range, seq, was_deferred) in frame.uses {
-            let local = frame.bound.contains(&name) && !frame.globals.contains(&name);
-            let in_order = match frame.kind {
-                // A class body runs top to bottom.
-                Kind::Class => frame
-                    .bound_at
-                    .get(&name)
-                    .is_some_and(|at| at.iter().any(|b| *b < seq)),
-                _ => true,
-            };
-            if !(local && in_order) {
+        for (name, range, seq, was_deferred) in uses {
+            if !bound_for(&name, seq, false) {
                 unresolved.push((name, range, seq, was_deferred || deferred));
             }
         }
-        for (name, range, seq, was_deferred) in frame.child_free {
-            // Class scopes are invisible to the functions nested in them.
-            let visible = frame.kind != Kind::Class
-                && frame.bound.contains(&name)
-                && !frame.globals.contains(&name);
+        for (name, range, seq, was_deferred) in child_free {
+            // Class scopes are invisible to the scopes nested in them.
+            let visible = frame.kind != Kind::Class && bound_for(&name, seq, was_deferred);
             if !visible {
                 unresolved.push((name, range, seq, was_deferred || deferred));
             }
@@ -318,20 +340,21 @@ impl<'a> Visitor<'a> for Analyzer {
                 for d in &def.decorator_list {
                     self.visit_decorator(d);
                 }
-                self.parameter_defaults_and_annotations(&def.parameters);
-                if let Some(returns) = &def.returns {
-                    self.visit_annotation(returns);
-                }
-                if let Some(tp) = &def.type_params {
-                    // Type parameters are visible to the body; treat them as bound there.
+                // Type parameters are visible to the annotations and the body.
+                let type_params = def.type_params.as_deref().filter(|_| self.frames.len() <= MAX_DEPTH);
+                if let Some(tp) = type_params {
                     self.push(Kind::Function);
                     for p in &tp.type_params {
                         self.bind(p.name().as_str());
                     }
-                    self.function_like(Some(&def.parameters), FunctionBody::Stmts(&def.body));
+                }
+                self.parameter_defaults_and_annotations(&def.parameters);
+                if let Some(returns) = &def.returns {
+                    self.visit_annotation(returns);
+                }
+                self.function_like(Some(&def.parameters), FunctionBody::Stmts(&def.body));
+                if type_params.is_some() {
                     self.pop();
-                } else {
-                    self.function_like(Some(&def.parameters), FunctionBody::Stmts(&def.body));
                 }
                 self.bind(def.name.as_str());
             }
@@ -387,14 +410,14 @@ impl<'a> Visitor<'a> for Analyzer {
                 for target in &del.targets {
                     match target {
                         Expr::Name(name) => {
-                            let in_function = self
-                                .frames
-                                .last()
-                                .is_some_and(|f| f.kind == Kind::Function);
-                            if in_function {
-                                self.bind(name.id.as_str());
-                            } else {
-                                self.use_name(name.id.as_str(), name.range);
+                            self.use_name(name.id.as_str(), name.range);
+                            let seq = self.next_seq();
+                            if let Some(frame) = self.frames.last_mut() {
+                                frame
+                                    .deleted_at
+                                    .entry(name.id.to_string())
+                                    .or_default()
+                                    .push(seq);
                             }
                         }
                         other => self.visit_expr(other),
