@@ -98,7 +98,8 @@ pub fn statement_free_names(stmt: &Stmt) -> (FreeNames, BTreeSet<String>) {
 }
 
 /// The names a whole module reads and never binds (before the use, at module level).
-/// Builtins are included; see [`FreeNames::without_builtins`].
+/// Builtins are included; see [`FreeNames::without_builtins`]. A module with a
+/// `from x import *` has none (any name may come from it), as in ruff's F821.
 pub fn module_free_names(body: &[Stmt]) -> FreeNames {
     let mut a = Analyzer::default();
     a.push(Kind::Module);
@@ -106,6 +107,10 @@ pub fn module_free_names(body: &[Stmt]) -> FreeNames {
     let frame = a.frames.pop().unwrap_or_default();
     let mut free = FreeNames::default();
     let mut frame = frame;
+    if frame.star {
+        // Like ruff: with a star import, nothing is known to be undefined (F405).
+        return FreeNames::default();
+    }
     let uses = std::mem::take(&mut frame.uses);
     let child_free = std::mem::take(&mut frame.child_free);
     for (name, range, seq, deferred) in uses.into_iter().chain(child_free) {
@@ -144,6 +149,8 @@ struct Frame {
     bound: BTreeSet<String>,
     bound_at: BTreeMap<String, Vec<usize>>,
     deleted_at: BTreeMap<String, Vec<usize>>,
+    /// `from x import *` seen: any name may be bound by it.
+    star: bool,
     globals: BTreeSet<String>,
     nonlocals: BTreeSet<String>,
     uses: Vec<Use>,
@@ -180,6 +187,9 @@ struct Analyzer {
     seq: usize,
     /// Names assigned through `global` declarations anywhere.
     module_globals: BTreeSet<String>,
+    /// Inside the body of a `try` that catches NameError: uses there are deliberate
+    /// probes, not needs (ruff does not report them either).
+    probing: usize,
 }
 
 const MAX_DEPTH: usize = 200;
@@ -234,6 +244,9 @@ impl Analyzer {
 
     fn use_name(&mut self, name: &str, range: TextRange) {
         let seq = self.next_seq();
+        if self.probing > 0 {
+            return;
+        }
         if let Some(frame) = self.frames.last_mut() {
             frame.uses.push((name.to_string(), range, seq, false));
         }
@@ -328,6 +341,18 @@ impl Analyzer {
     }
 }
 
+fn catches_name_error(handlers: &[ExceptHandler]) -> bool {
+    handlers.iter().any(|h| {
+        let ExceptHandler::ExceptHandler(h) = h;
+        let is = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "NameError");
+        match h.type_.as_deref() {
+            Some(Expr::Tuple(t)) => t.elts.iter().any(is),
+            Some(e) => is(e),
+            None => false,
+        }
+    })
+}
+
 enum FunctionBody<'a> {
     Stmts(&'a [Stmt]),
     Expr(&'a Expr),
@@ -400,6 +425,11 @@ impl<'a> Visitor<'a> for Analyzer {
                 }
             }
             Stmt::ImportFrom(import) => {
+                if import.names.iter().any(|a| a.name.as_str() == "*")
+                    && let Some(frame) = self.frames.last_mut()
+                {
+                    frame.star = true;
+                }
                 for alias in &import.names {
                     if alias.name.as_str() != "*" {
                         self.bind(alias.asname.as_ref().unwrap_or(&alias.name).as_str());
@@ -432,6 +462,16 @@ impl<'a> Visitor<'a> for Analyzer {
                 } else {
                     self.visit_expr(&aug.target);
                 }
+            }
+            Stmt::Try(t) if catches_name_error(&t.handlers) => {
+                self.probing += 1;
+                self.visit_body(&t.body);
+                self.probing -= 1;
+                for h in &t.handlers {
+                    self.visit_except_handler(h);
+                }
+                self.visit_body(&t.orelse);
+                self.visit_body(&t.finalbody);
             }
             _ => visitor::walk_stmt(self, stmt),
         }

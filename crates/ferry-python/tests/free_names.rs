@@ -122,3 +122,63 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Every Python file of the real-world corpora: the names this analysis finds
+/// undefined are exactly the ones ruff's F821 reports (when `FERRY_RUFF` is set and
+/// the corpora sit at `../shared/corpus`).
+#[test]
+fn free_names_agree_with_ruff_on_the_corpora() {
+    let Ok(ruff) = std::env::var("FERRY_RUFF") else {
+        eprintln!("FERRY_RUFF not set; skipping");
+        return;
+    };
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    for kind in ["dagster", "sagemaker"] {
+        let Ok(dir) = corpus.join(kind).canonicalize() else {
+            eprintln!("corpus {kind} missing; skipping");
+            continue;
+        };
+        let out = std::process::Command::new(&ruff)
+            .args(["check", "--no-cache", "--isolated", "--select", "F821", "--output-format", "concise", "--target-version", "py312"])
+            .arg(&dir)
+            .output()
+            .expect("ruff runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let mut from_ruff: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+        for line in stdout.lines() {
+            if let (Some((file, _)), Some(name)) = (line.split_once(".py:"), line.split('`').nth(1)) {
+                from_ruff.entry(format!("{file}.py")).or_default().insert(name.to_string());
+            }
+        }
+        let mut checked = 0;
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "py") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let mut sources = SourceMap::new();
+                let file = sources.add("m.py", text.as_str());
+                let (module, diagnostics) = ferry_python::parse(&sources, file).unwrap();
+                if !diagnostics.is_empty() {
+                    continue;
+                }
+                let mine: BTreeSet<String> = ferry_python::module_free_names(module.body())
+                    .without_builtins()
+                    .names()
+                    .map(str::to_string)
+                    .collect();
+                let theirs = from_ruff.get(path.to_str().unwrap_or_default()).cloned().unwrap_or_default();
+                assert_eq!(mine, theirs, "{}", path.display());
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "only {checked} files checked");
+    }
+}
