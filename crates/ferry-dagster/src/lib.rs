@@ -38,6 +38,7 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
         .filter_map(|f| sources.get(*f).map(|s| s.path.clone()))
         .collect();
     let common = common_dir(&paths);
+    let root = import_root(&common, &paths);
     for &file in files {
         let Some((module, found)) = ferry_python::parse(sources, file) else {
             continue;
@@ -48,7 +49,7 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
             .map(|s| s.path.clone())
             .unwrap_or_default();
         let relative = path
-            .strip_prefix(&common)
+            .strip_prefix(&root)
             .unwrap_or(&path)
             .trim_start_matches('/')
             .to_string();
@@ -104,6 +105,23 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
         workflow: Some(workflow),
         diagnostics,
     }
+}
+
+/// The folder module names start from: above `common` while it is itself a package
+/// (so `pkg/__init__.py` and `pkg/assets.py` given alone are still `pkg` and
+/// `pkg.assets`, as their absolute imports say).
+fn import_root(common: &str, paths: &[String]) -> String {
+    let mut root = common.to_string();
+    for _ in 0..64 {
+        if root.is_empty() || !paths.iter().any(|p| *p == format!("{root}__init__.py")) {
+            break;
+        }
+        root = root
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| format!("{d}/"));
+    }
+    root
 }
 
 fn common_dir(paths: &[String]) -> String {
