@@ -174,7 +174,8 @@ impl Closure {
         for i in &self.imports {
             self.inline_import(i, &local, &mut imports, &mut aliases, &mut out);
         }
-        let mut text = blocks.join("\n\n");
+        let separator = if layout == Layout::Indent("") { "\n\n" } else { "\n" };
+        let mut text = blocks.join(separator);
         let alias_lines: Vec<String> = aliases
             .into_iter()
             .filter(|(a, _)| !defined.contains_key(a))
