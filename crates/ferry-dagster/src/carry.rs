@@ -11,10 +11,64 @@ use ferry_python::{CarriedFunction, Layout};
 
 use crate::collect::Definition;
 
-/// Whether a qualified name belongs to Dagster (or one of its integration libraries).
+/// Dagster's own integration libraries and the community ones seen in real code
+/// locations: their names are Dagster runtime API too.
+const INTEGRATIONS: &[&str] = &[
+    "dagster_airbyte",
+    "dagster_aws",
+    "dagster_azure",
+    "dagster_celery",
+    "dagster_census",
+    "dagster_cloud",
+    "dagster_databricks",
+    "dagster_datahub",
+    "dagster_dbt",
+    "dagster_dlt",
+    "dagster_docker",
+    "dagster_duckdb",
+    "dagster_duckdb_pandas",
+    "dagster_duckdb_polars",
+    "dagster_embedded_elt",
+    "dagster_fivetran",
+    "dagster_gcp",
+    "dagster_gcp_pandas",
+    "dagster_github",
+    "dagster_graphql",
+    "dagster_hf_datasets",
+    "dagster_k8s",
+    "dagster_kafka",
+    "dagster_looker",
+    "dagster_mlflow",
+    "dagster_msteams",
+    "dagster_openai",
+    "dagster_pagerduty",
+    "dagster_pandas",
+    "dagster_pipes",
+    "dagster_polars",
+    "dagster_postgres",
+    "dagster_powerbi",
+    "dagster_pyspark",
+    "dagster_ray",
+    "dagster_shell",
+    "dagster_slack",
+    "dagster_sling",
+    "dagster_slurm",
+    "dagster_snowflake",
+    "dagster_snowflake_pandas",
+    "dagster_spark",
+    "dagster_ssh",
+    "dagster_tableau",
+    "dagster_twilio",
+    "dagster_wandb",
+    "dagstermill",
+];
+
+/// Whether a qualified name belongs to Dagster or one of its integration libraries
+/// (a location's own `dagster_*` package is not: the closure checks the location
+/// first).
 pub fn is_dagster(qualified: &str) -> bool {
     let top = qualified.split('.').next().unwrap_or(qualified);
-    top == "dagster" || top.starts_with("dagster_")
+    top == "dagster" || INTEGRATIONS.contains(&top)
 }
 
 /// A body ready for `StepKind::Python`.
@@ -40,23 +94,27 @@ pub fn carry(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Carried {
     let module = def.module;
-    let carried = match CarriedFunction::carry(module, def.def, Vec::new(), Layout::LinePrefix(prefix)) {
-        Ok(c) => c,
-        Err(e) => {
-            diagnostics.push(
-                Diagnostic::warning("F0508", format!("the body of `{}` could not be carried: {e:?}", def.key))
+    let carried =
+        match CarriedFunction::carry(module, def.def, Vec::new(), Layout::LinePrefix(prefix)) {
+            Ok(c) => c,
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "F0508",
+                        format!("the body of `{}` could not be carried: {e:?}", def.key),
+                    )
                     .with_primary(def.span, "this definition"),
-            );
-            return Carried {
-                helpers: String::new(),
-                docstring: None,
-                body: "raise NotImplementedError(\"body not carried\")\n".into(),
-                imports: Vec::new(),
-                body_span: def.span,
-                distributions: BTreeSet::new(),
-            };
-        }
-    };
+                );
+                return Carried {
+                    helpers: String::new(),
+                    docstring: None,
+                    body: "raise NotImplementedError(\"body not carried\")\n".into(),
+                    imports: Vec::new(),
+                    body_span: def.span,
+                    distributions: BTreeSet::new(),
+                };
+            }
+        };
     let docstring = match carried.docstring_text(module, Layout::LinePrefix("    ")) {
         Ok(Some(d)) => {
             report_strings(module, &d.inexact, diagnostics);
@@ -89,8 +147,8 @@ pub fn carry(
             Diagnostic::warning(
                 "F0507",
                 format!(
-                    "`{}` in the carried code of `{}` is Dagster runtime API, which is not translated yet",
-                    use_.qualified, def.key
+                    "`{}` ({}) in the carried code of `{}` is Dagster runtime API, which is not translated yet",
+                    use_.written, use_.qualified, def.key
                 ),
             )
             .with_primary(use_.span, "Dagster name")
@@ -101,7 +159,10 @@ pub fn carry(
         diagnostics.push(
             Diagnostic::warning(
                 "F0506",
-                format!("`{name}` in the carried code of `{}` cannot be resolved: {reason}", def.key),
+                format!(
+                    "`{name}` in the carried code of `{}` cannot be resolved: {reason}",
+                    def.key
+                ),
             )
             .with_primary(*span, "undefined here")
             .with_help("define or import it in the generated step"),
@@ -111,8 +172,11 @@ pub fn carry(
         Ok(i) => i,
         Err(e) => {
             diagnostics.push(
-                Diagnostic::warning("F0508", format!("the helpers of `{}` could not be carried: {e:?}", def.key))
-                    .with_primary(def.span, "this definition"),
+                Diagnostic::warning(
+                    "F0508",
+                    format!("the helpers of `{}` could not be carried: {e:?}", def.key),
+                )
+                .with_primary(def.span, "this definition"),
             );
             ferry_python::Inline::default()
         }
@@ -145,7 +209,11 @@ pub fn carry(
         helpers: inline.text,
         docstring,
         body: carried.body_text,
-        imports: inline.imports.iter().map(ferry_python::Import::render).collect(),
+        imports: inline
+            .imports
+            .iter()
+            .map(ferry_python::Import::render)
+            .collect(),
         body_span: carried.body_span,
         distributions: closure.distributions,
     }
@@ -164,4 +232,3 @@ fn report_strings(
         );
     }
 }
-

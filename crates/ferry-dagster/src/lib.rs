@@ -53,7 +53,11 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
             .unwrap_or(&path)
             .trim_start_matches('/')
             .to_string();
-        parsed.push((ferry_python::module_name_for_path(&relative), module, relative));
+        parsed.push((
+            ferry_python::module_name_for_path(&relative),
+            module,
+            relative,
+        ));
     }
     if parsed.is_empty() {
         return Lowered {
@@ -91,8 +95,10 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
             .to_string()
     };
     let name = ferry_ir::naming::to_identifier(&name);
-    let py_files: Vec<(String, &ferry_python::ParsedModule)> =
-        parsed.iter().map(|(_, m, path)| (path.clone(), m)).collect();
+    let py_files: Vec<(String, &ferry_python::ParsedModule)> = parsed
+        .iter()
+        .map(|(_, m, path)| (path.clone(), m))
+        .collect();
     let py = ferry_python::Location::new(&py_files);
     let mut workflow = lower::build(&location, &py, &name, &mut diagnostics);
     for (&file, path) in files.iter().zip(&paths) {

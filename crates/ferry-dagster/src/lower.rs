@@ -251,7 +251,13 @@ impl<'a> Builder<'_, 'a> {
             .def
             .body
             .iter()
-            .flat_map(|s| ferry_python::statement_free_names(s).0.names().map(str::to_string).collect::<Vec<_>>())
+            .flat_map(|s| {
+                ferry_python::statement_free_names(s)
+                    .0
+                    .names()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         for p in &info.params {
             let Some(resource) = p.annotation.and_then(|a| {
@@ -803,7 +809,10 @@ fn call_op(
         .iter()
         .filter(|p| !is_context(p.name, p.annotation))
         // Run config became step parameters of its own (kept below).
-        .filter(|p| !p.annotation.is_some_and(|a| b.location.configs.contains_key(a.trim())))
+        .filter(|p| {
+            !p.annotation
+                .is_some_and(|a| b.location.configs.contains_key(a.trim()))
+        })
         .map(|p| p.name.to_string())
         .collect();
     let node = pipeline.add_step(step);

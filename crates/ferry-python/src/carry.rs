@@ -38,7 +38,9 @@ fn line_start(text: &str, offset: usize) -> usize {
 }
 
 fn line_end(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1)
 }
 
 fn is_comment_or_blank(line: &str) -> bool {
@@ -199,7 +201,15 @@ impl CarriedFunction<'_> {
         };
         let start = line_start(text, range.start().to_usize());
         let parts = string_parts(std::slice::from_ref(&self.def.body[0]));
-        reindent(text, start..range.end().to_usize(), indent, layout, &parts, Vec::new()).map(Some)
+        reindent(
+            text,
+            start..range.end().to_usize(),
+            indent,
+            layout,
+            &parts,
+            Vec::new(),
+        )
+        .map(Some)
     }
 }
 
@@ -226,23 +236,29 @@ pub fn carry_statements(
             .map_or(0, |e| line_end(text, e));
         let start = extend_start(text, line_start(text, range.start().to_usize()), floor);
         let end = extend_end(text, range.end().to_usize(), "");
-        let (mine, others): (Vec<Edit>, Vec<Edit>) = edits.into_iter().partition(|e| {
-            e.range.start().to_usize() >= start && e.range.end().to_usize() <= end
-        });
+        let (mine, others): (Vec<Edit>, Vec<Edit>) = edits
+            .into_iter()
+            .partition(|e| e.range.start().to_usize() >= start && e.range.end().to_usize() <= end);
         edits = others;
         let parts = string_parts(std::slice::from_ref(*stmt));
         let piece = reindent(text, start..end, "", layout, &parts, mine)?;
         if !out.text.is_empty() {
-            out.text.push_str(if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_))
-                || statements
-                    .get(i.wrapping_sub(1))
-                    .is_some_and(|p| matches!(p, Stmt::FunctionDef(_) | Stmt::ClassDef(_)))
-            {
-                // PEP 8: two blank lines around top-level definitions, one when nested.
-                if layout == Layout::Indent("") { "\n\n" } else { "\n" }
-            } else {
-                ""
-            });
+            out.text.push_str(
+                if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_))
+                    || statements
+                        .get(i.wrapping_sub(1))
+                        .is_some_and(|p| matches!(p, Stmt::FunctionDef(_) | Stmt::ClassDef(_)))
+                {
+                    // PEP 8: two blank lines around top-level definitions, one when nested.
+                    if layout == Layout::Indent("") {
+                        "\n\n"
+                    } else {
+                        "\n"
+                    }
+                } else {
+                    ""
+                },
+            );
         }
         out.text.push_str(&piece.text);
         if !out.text.ends_with('\n') {

@@ -28,12 +28,21 @@ pub enum Resolution {
         distribution: Option<String>,
     },
     /// A framework name (the caller's predicate said so): to be lowered, not kept.
-    Framework { qualified: String },
+    Framework {
+        qualified: String,
+    },
     /// A definition of the location: module (canonical name) and name there.
-    Local { module: String, name: String },
+    Local {
+        module: String,
+        name: String,
+    },
     /// A module of the location used as an object (`from . import helpers`).
-    LocalModule { module: String },
-    Unresolved { reason: String },
+    LocalModule {
+        module: String,
+    },
+    Unresolved {
+        reason: String,
+    },
 }
 
 /// One free name of the carried code with its uses.
@@ -67,6 +76,8 @@ pub struct FrameworkUse {
     /// The qualified name through the imports, with the attribute chain after it
     /// (`dg.MaterializeResult` → `dagster.MaterializeResult`).
     pub qualified: String,
+    /// The use as written, with its attribute chain (`dg.MaterializeResult`).
+    pub written: String,
     pub span: Span,
 }
 
@@ -132,7 +143,10 @@ impl<'a> Location<'a> {
         let inits: BTreeSet<String> = files
             .iter()
             .filter(|(p, _)| p.ends_with("__init__.py"))
-            .map(|(p, _)| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string()))
+            .map(|(p, _)| {
+                p.rsplit_once('/')
+                    .map_or(String::new(), |(d, _)| d.to_string())
+            })
             .collect();
         let mut modules = BTreeMap::new();
         for (path, parsed) in files {
@@ -146,7 +160,11 @@ impl<'a> Location<'a> {
                 j -= 1;
             }
             let canonical = module_name_for_path(&dirs[j..].join("/"));
-            let canonical = if canonical.is_empty() { full.clone() } else { canonical };
+            let canonical = if canonical.is_empty() {
+                full.clone()
+            } else {
+                canonical
+            };
             let mut m = LocModule {
                 parsed,
                 path: path.clone(),
@@ -268,7 +286,9 @@ impl<'a> Location<'a> {
             return unresolved(format!("`{name}` is re-exported in a cycle"));
         }
         let Some(m) = self.modules.get(module) else {
-            return unresolved(format!("module `{module}` is not part of the code location"));
+            return unresolved(format!(
+                "module `{module}` is not part of the code location"
+            ));
         };
         let Some(stmts) = m.bindings.get(name) else {
             for star in &m.star {
@@ -323,14 +343,22 @@ impl<'a> Location<'a> {
             );
         };
         match import {
-            Import::Module { module: target, asname } => {
+            Import::Module {
+                module: target,
+                asname,
+            } => {
                 let imported = if asname.is_some() {
                     target.clone()
                 } else {
                     target.split('.').next().unwrap_or(&target).to_string()
                 };
                 if self.is_framework(&imported, framework) {
-                    return (Resolution::Framework { qualified: imported }, None);
+                    return (
+                        Resolution::Framework {
+                            qualified: imported,
+                        },
+                        None,
+                    );
                 }
                 if let Some(local) = self.find(&imported) {
                     return (
@@ -359,7 +387,9 @@ impl<'a> Location<'a> {
                 asname,
             } => {
                 let Some(base) = absolute(module, m.is_package, level, from.as_deref()) else {
-                    return unresolved(format!("relative import of `{imported}` leaves the code location"));
+                    return unresolved(format!(
+                        "relative import of `{imported}` leaves the code location"
+                    ));
                 };
                 let qualified = if base.is_empty() {
                     imported.clone()
@@ -425,7 +455,10 @@ impl<'a> Location<'a> {
             let uses: Vec<Span> = ranges.iter().map(|r| root.parsed.span(r)).collect();
             self.record(root, name, ranges, &resolution, &mut out, &mut root_imports);
             if let Some((m, stmts)) = local {
-                names.entry(m.clone()).or_default().insert(name_in(&resolution));
+                names
+                    .entry(m.clone())
+                    .or_default()
+                    .insert(name_in(&resolution));
                 for s in stmts {
                     work.push((m.clone(), s));
                 }
@@ -441,7 +474,9 @@ impl<'a> Location<'a> {
             if !carried.entry(m.clone()).or_default().insert(index) {
                 continue;
             }
-            let Some(lm) = self.modules.get(&m) else { continue };
+            let Some(lm) = self.modules.get(&m) else {
+                continue;
+            };
             let stmt = &lm.parsed.body()[index];
             let stripped = self.framework_decorators(&m, stmt, framework);
             let (free, _) = statement_free_names(stmt);
@@ -458,14 +493,19 @@ impl<'a> Location<'a> {
                 let (resolution, local) = self.resolve(&m, name, framework);
                 self.record(lm, name, &ranges, &resolution, &mut out, &mut these);
                 if let Some((lm2, stmts)) = local {
-                    names.entry(lm2.clone()).or_default().insert(name_in(&resolution));
+                    names
+                        .entry(lm2.clone())
+                        .or_default()
+                        .insert(name_in(&resolution));
                     for s in stmts {
                         work.push((lm2.clone(), s));
                     }
                 }
             }
             // Definitions of the same module need no import of their own.
-            these.retain(|i| !matches!(i, Import::From { module: Some(x), .. } if *x == lm.canonical));
+            these.retain(
+                |i| !matches!(i, Import::From { module: Some(x), .. } if *x == lm.canonical),
+            );
             imports.entry(m.clone()).or_default().extend(these);
             if !stripped.is_empty() {
                 out.stripped.entry(m.clone()).or_default().extend(stripped);
@@ -487,9 +527,11 @@ impl<'a> Location<'a> {
             list.sort_by_key(|r| r.start());
             list.dedup();
         }
-        out.framework.sort_by_key(|f| (f.span.file, f.span.start, f.span.end));
+        out.framework
+            .sort_by_key(|f| (f.span.file, f.span.start, f.span.end));
         out.framework.dedup();
-        out.unresolved.sort_by_key(|u| (u.1.file, u.1.start, u.1.end));
+        out.unresolved
+            .sort_by_key(|u| (u.1.file, u.1.start, u.1.end));
         out.unresolved.dedup();
         out
     }
@@ -516,9 +558,9 @@ impl<'a> Location<'a> {
                     Import::Module { asname, module } if module.split('.').next() != Some(name) => {
                         *asname = Some(name.to_string())
                     }
-                    Import::From { asname, name: n, .. } if n != "*" && n != name => {
-                        *asname = Some(name.to_string())
-                    }
+                    Import::From {
+                        asname, name: n, ..
+                    } if n != "*" && n != name => *asname = Some(name.to_string()),
                     _ => {}
                 }
                 imports.insert(import);
@@ -530,6 +572,7 @@ impl<'a> Location<'a> {
                 for r in ranges {
                     out.framework.push(FrameworkUse {
                         qualified: with_attributes(&lm.parsed.text, *r, qualified),
+                        written: with_attributes(&lm.parsed.text, *r, name),
                         span: lm.parsed.span(r),
                     });
                 }

@@ -108,7 +108,10 @@ mod tests {
             Edit::insert(TextSize::new(1), "x"),
             Edit::insert(TextSize::new(1), "y"),
         ];
-        assert!(matches!(apply_edits(text, twice), Err(EditError::Overlap(..))));
+        assert!(matches!(
+            apply_edits(text, twice),
+            Err(EditError::Overlap(..))
+        ));
         // Adjacent edits are fine.
         let adjacent = vec![Edit::delete(r(0, 1)), Edit::insert(TextSize::new(1), "H")];
         assert_eq!(apply_edits(text, adjacent).unwrap(), "Héllo");

@@ -195,13 +195,22 @@ mod tests {
     #[test]
     fn distributions() {
         assert_eq!(distribution_for("yaml").as_deref(), Some("pyyaml"));
-        assert_eq!(distribution_for("sklearn.linear_model").as_deref(), Some("scikit-learn"));
+        assert_eq!(
+            distribution_for("sklearn.linear_model").as_deref(),
+            Some("scikit-learn")
+        );
         assert_eq!(distribution_for("PIL.Image").as_deref(), Some("pillow"));
         assert_eq!(distribution_for("cv2").as_deref(), Some("opencv-python"));
         assert_eq!(distribution_for("bs4").as_deref(), Some("beautifulsoup4"));
-        assert_eq!(distribution_for("dateutil.parser").as_deref(), Some("python-dateutil"));
+        assert_eq!(
+            distribution_for("dateutil.parser").as_deref(),
+            Some("python-dateutil")
+        );
         assert_eq!(distribution_for("pandas").as_deref(), Some("pandas"));
-        assert_eq!(distribution_for("dagster_dbt").as_deref(), Some("dagster-dbt"));
+        assert_eq!(
+            distribution_for("dagster_dbt").as_deref(),
+            Some("dagster-dbt")
+        );
         assert_eq!(distribution_for("os.path"), None);
         assert_eq!(distribution_for("json"), None);
     }

@@ -196,14 +196,28 @@ mod tests {
         let text = "def f():\n    x = '''a\nb'''\n# col0\n    if x:\n        return 1\n";
         let (m, parts) = body_region(text);
         let region = 9..text.len();
-        let out = reindent(&m.text, region.clone(), "    ", Layout::Indent("        "), &parts, vec![])
-            .unwrap();
+        let out = reindent(
+            &m.text,
+            region.clone(),
+            "    ",
+            Layout::Indent("        "),
+            &parts,
+            vec![],
+        )
+        .unwrap();
         assert_eq!(
             out.text,
             "        x = '''a\nb'''\n        # col0\n        if x:\n            return 1\n"
         );
-        let out = reindent(&m.text, region, "    ", Layout::LinePrefix("    "), &parts, vec![])
-            .unwrap();
+        let out = reindent(
+            &m.text,
+            region,
+            "    ",
+            Layout::LinePrefix("    "),
+            &parts,
+            vec![],
+        )
+        .unwrap();
         assert_eq!(out.text, "x = '''a\\nb'''\n# col0\nif x:\n    return 1\n");
         assert_eq!(out.flattened.len(), 1);
     }
@@ -212,8 +226,15 @@ mod tests {
     fn prefixed_lines_of_strings_stay_exact() {
         let text = "def f():\n    s = \"\"\"\n    keep\n\n    \"\"\"\n";
         let (m, parts) = body_region(text);
-        let out = reindent(&m.text, 9..text.len(), "    ", Layout::LinePrefix("    "), &parts, vec![])
-            .unwrap();
+        let out = reindent(
+            &m.text,
+            9..text.len(),
+            "    ",
+            Layout::LinePrefix("    "),
+            &parts,
+            vec![],
+        )
+        .unwrap();
         assert_eq!(out.text, "s = \"\"\"\nkeep\n\n\"\"\"\n");
         assert!(out.flattened.is_empty() && out.inexact.is_empty());
     }
@@ -224,8 +245,15 @@ mod tests {
         let (m, parts) = body_region(text);
         let old = text.find("old").unwrap();
         let edit = Edit::replace(TextRange::new(at(old), at(old + 3)), "new");
-        let out = reindent(&m.text, 9..text.len(), "    ", Layout::Indent(""), &parts, vec![edit])
-            .unwrap();
+        let out = reindent(
+            &m.text,
+            9..text.len(),
+            "    ",
+            Layout::Indent(""),
+            &parts,
+            vec![edit],
+        )
+        .unwrap();
         assert_eq!(out.text, "a = new(1)\nreturn a\n");
     }
 }

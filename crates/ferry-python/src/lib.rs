@@ -44,21 +44,21 @@ pub use closure::{
     Closure, FrameworkUse, Location, Resolution, ResolvedName, SupportModule, support_path,
 };
 pub use edit::{Edit, EditError, apply_edits, check_edits};
+pub use fold::{FoldError, MAX_FOLD_DEPTH, fold, fold_with};
+pub use function::{FunctionInfo, ParamInfo, dedent};
 pub use imports::{Import, distribution_for, imports_from, imports_in, imports_of, is_stdlib};
 pub use indent::{Layout, Reindented, reindent};
 pub use names::{
-    FreeNames, PYTHON_MINOR, body_free_names, function_free_names, is_builtin,
-    module_free_names, statement_free_names,
+    FreeNames, PYTHON_MINOR, body_free_names, function_free_names, is_builtin, module_free_names,
+    statement_free_names,
 };
-pub use support::Inline;
-pub use strings::{StringPart, flatten, inside_string, string_parts};
-pub use fold::{FoldError, MAX_FOLD_DEPTH, fold, fold_with};
-pub use function::{FunctionInfo, ParamInfo, dedent};
 pub use parse::{ParsedModule, parse, span_of};
 pub use project::{Project, module_name_for_path};
 pub use ruff_python_ast as ast;
 pub use ruff_text_size::{Ranged, TextRange};
 pub use scope::{Scope, Symbol, SymbolKind};
+pub use strings::{StringPart, flatten, inside_string, string_parts};
+pub use support::Inline;
 
 use ferry_diagnostics::CodeInfo;
 

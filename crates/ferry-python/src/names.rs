@@ -229,7 +229,11 @@ impl Analyzer {
 
     /// A walrus target binds in the nearest enclosing scope that is not a comprehension.
     fn bind_walrus(&mut self, name: &str) {
-        let Some(index) = self.frames.iter().rposition(|f| f.kind != Kind::Comprehension) else {
+        let Some(index) = self
+            .frames
+            .iter()
+            .rposition(|f| f.kind != Kind::Comprehension)
+        else {
             return;
         };
         let seq = self.next_seq();
@@ -366,7 +370,10 @@ impl<'a> Visitor<'a> for Analyzer {
                     self.visit_decorator(d);
                 }
                 // Type parameters are visible to the annotations and the body.
-                let type_params = def.type_params.as_deref().filter(|_| self.frames.len() <= MAX_DEPTH);
+                let type_params = def
+                    .type_params
+                    .as_deref()
+                    .filter(|_| self.frames.len() <= MAX_DEPTH);
                 if let Some(tp) = type_params {
                     self.push(Kind::Function);
                     for p in &tp.type_params {
@@ -496,7 +503,10 @@ impl<'a> Visitor<'a> for Analyzer {
                 if let Some(p) = &lambda.parameters {
                     self.parameter_defaults_and_annotations(p);
                 }
-                self.function_like(lambda.parameters.as_deref(), FunctionBody::Expr(&lambda.body));
+                self.function_like(
+                    lambda.parameters.as_deref(),
+                    FunctionBody::Expr(&lambda.body),
+                );
             }
             Expr::ListComp(c) => self.comprehension(&c.generators, &[&c.elt]),
             Expr::SetComp(c) => self.comprehension(&c.generators, &[&c.elt]),

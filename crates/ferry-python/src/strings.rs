@@ -70,7 +70,8 @@ fn fields<'a>(elements: impl Iterator<Item = &'a InterpolatedStringElement>) -> 
 pub fn string_parts(body: &[Stmt]) -> Vec<StringPart> {
     let mut c = Collector::default();
     c.visit_body(body);
-    c.parts.sort_by_key(|p| (p.range.start(), std::cmp::Reverse(p.range.end())));
+    c.parts
+        .sort_by_key(|p| (p.range.start(), std::cmp::Reverse(p.range.end())));
     c.parts
 }
 

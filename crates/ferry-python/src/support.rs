@@ -34,7 +34,11 @@ fn statements<'m>(
     let body = parsed.body();
     Some((
         parsed,
-        module.statements.iter().filter_map(|&i| body.get(i)).collect(),
+        module
+            .statements
+            .iter()
+            .filter_map(|&i| body.get(i))
+            .collect(),
     ))
 }
 
@@ -89,8 +93,11 @@ impl Closure {
     /// definitions disappear; aliases become assignments.
     pub fn inline(&self, location: &Location<'_>, layout: Layout<'_>) -> Result<Inline, EditError> {
         let mut out = Inline::default();
-        let by_name: BTreeMap<&str, &SupportModule> =
-            self.support.iter().map(|m| (m.module.as_str(), m)).collect();
+        let by_name: BTreeMap<&str, &SupportModule> = self
+            .support
+            .iter()
+            .map(|m| (m.module.as_str(), m))
+            .collect();
         // Modules a module imports from come first.
         let mut order: Vec<&str> = Vec::new();
         let mut state: BTreeMap<&str, bool> = BTreeMap::new();
@@ -174,7 +181,11 @@ impl Closure {
         for i in &self.imports {
             self.inline_import(i, &local, &mut imports, &mut aliases, &mut out);
         }
-        let separator = if layout == Layout::Indent("") { "\n\n" } else { "\n" };
+        let separator = if layout == Layout::Indent("") {
+            "\n\n"
+        } else {
+            "\n"
+        };
         let mut text = blocks.join(separator);
         let alias_lines: Vec<String> = aliases
             .into_iter()

@@ -11,7 +11,20 @@ use ruff_text_size::Ranged;
 
 fn chunk() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        "a", " ", "\n", "\n\n", "    ", "\t", "#x", "'", "\\\\", "\\n", "é", "{{", "\\\n", "  SELECT *",
+        "a",
+        " ",
+        "\n",
+        "\n\n",
+        "    ",
+        "\t",
+        "#x",
+        "'",
+        "\\\\",
+        "\\n",
+        "é",
+        "{{",
+        "\\\n",
+        "  SELECT *",
     ])
 }
 
@@ -25,18 +38,26 @@ fn statement(indent: &'static str) -> impl Strategy<Value = String> {
     prop_oneof![
         content().prop_map(move |c| format!("{ind}s = \"\"\"{c}\"\"\"\n")),
         content().prop_map(move |c| format!("{ind}t = f\"\"\"{c}{{a!r}}\n{c}\"\"\"\n")),
-        content().prop_map(move |c| format!("{ind}u = rb'''{}'''\n", c.replace(['\\', '\'', '{'], "").replace('é', "e").replace('\n', "\n    r"))),
+        content().prop_map(move |c| format!(
+            "{ind}u = rb'''{}'''\n",
+            c.replace(['\\', '\'', '{'], "")
+                .replace('é', "e")
+                .replace('\n', "\n    r")
+        )),
         (0usize..9).prop_map(move |n| format!("{}# comment at {n} 'q' \"\"\"\n", " ".repeat(n))),
-        content().prop_map(move |c| format!("{ind}if a:\n{ind}    v = ('x'  # trailing\n{}'{}')\n", " ".repeat(3), c.replace(['\n', '\\', '\''], ""))),
+        content().prop_map(move |c| format!(
+            "{ind}if a:\n{ind}    v = ('x'  # trailing\n{}'{}')\n",
+            " ".repeat(3),
+            c.replace(['\n', '\\', '\''], "")
+        )),
         Just(format!("{ind}w = [\n1,\n  2]  # closing\n")),
         Just(format!("{ind}\n")),
     ]
 }
 
 fn function() -> impl Strategy<Value = String> {
-    prop::collection::vec(statement("    "), 1..6).prop_map(|stmts| {
-        format!("def f(a):\n    x = 1\n{}    return x\n", stmts.concat())
-    })
+    prop::collection::vec(statement("    "), 1..6)
+        .prop_map(|stmts| format!("def f(a):\n    x = 1\n{}    return x\n", stmts.concat()))
 }
 
 struct Tokens {
@@ -73,7 +94,9 @@ fn collect_values(body: &[Stmt], out: &mut Vec<String>) {
         fn visit_expr(&mut self, e: &'a Expr) {
             match e {
                 Expr::StringLiteral(s) => self.0.push(s.value.to_str().to_string()),
-                Expr::BytesLiteral(b) => self.0.push(format!("{:?}", b.value.bytes().collect::<Vec<u8>>())),
+                Expr::BytesLiteral(b) => self
+                    .0
+                    .push(format!("{:?}", b.value.bytes().collect::<Vec<u8>>())),
                 Expr::FString(f) => {
                     // Literal text and fields in order; empty literals carry no value.
                     let mut v = String::new();

@@ -51,9 +51,16 @@ fn closure_follows_the_location() {
     };
     let carried = CarriedFunction::carry(assets, def, Vec::new(), Layout::Indent("    ")).unwrap();
     assert_eq!(carried.docstring, Some("\"\"\"Sales.\"\"\""));
-    assert!(carried.body_text.starts_with("    rows = load_rows('x.yaml')\n"));
+    assert!(
+        carried
+            .body_text
+            .starts_with("    rows = load_rows('x.yaml')\n")
+    );
     let names: Vec<&str> = carried.free_names.names().collect();
-    assert_eq!(names, ["QUERY", "dg", "load_rows", "logger", "missing", "pd"]);
+    assert_eq!(
+        names,
+        ["QUERY", "dg", "load_rows", "logger", "missing", "pd"]
+    );
 
     let closure = location.closure("pkg.assets", &carried.free_names, &is_framework);
     let by_name = |n: &str| {
@@ -72,7 +79,9 @@ fn closure_follows_the_location() {
             name: "load".into()
         }
     );
-    assert!(matches!(by_name("pd"), Resolution::External { distribution: Some(d), .. } if d == "pandas"));
+    assert!(
+        matches!(by_name("pd"), Resolution::External { distribution: Some(d), .. } if d == "pandas")
+    );
     assert_eq!(
         by_name("dg"),
         Resolution::Framework {
@@ -95,7 +104,11 @@ fn closure_follows_the_location() {
         ["pandas", "pyyaml"]
     );
     // Framework uses, with their attribute chains, in the body and the carried helpers.
-    let framework: Vec<&str> = closure.framework.iter().map(|f| f.qualified.as_str()).collect();
+    let framework: Vec<&str> = closure
+        .framework
+        .iter()
+        .map(|f| f.qualified.as_str())
+        .collect();
     assert_eq!(framework, ["dagster.get_dagster_logger", "dagster.Output"]);
     assert_eq!(closure.unresolved.len(), 1);
 
@@ -111,25 +124,34 @@ fn closure_follows_the_location() {
             ("pkg.utils.io", "pkg/utils/io.py")
         ]
     );
-    let constants = closure.support_text(&location, &closure.support[0]).unwrap();
+    let constants = closure
+        .support_text(&location, &closure.support[0])
+        .unwrap();
     assert_eq!(
         constants.text,
         "TABLE = \"sales\"\nQUERY = \"\"\"\nSELECT *\nFROM sales\n\"\"\"\n\n\nclass Settings:\n    n: int = 3\n\n\nlogger = dg.get_dagster_logger()\n"
     );
-    let io = closure.support_text(&location, &closure.support[1]).unwrap();
+    let io = closure
+        .support_text(&location, &closure.support[1])
+        .unwrap();
     assert_eq!(
         io.text,
         "import json\nimport yaml\nfrom pkg.constants import Settings\nfrom pkg.constants import TABLE\n\n\ndef load(path):\n    # read it\n    return yaml.safe_load(open(path)) or {TABLE: json.dumps(Settings().n)}\n"
     );
 
     // Inline: dependencies first, aliases assigned, the location's imports gone.
-    let inline = closure.inline(&location, Layout::LinePrefix("    ")).unwrap();
+    let inline = closure
+        .inline(&location, Layout::LinePrefix("    "))
+        .unwrap();
     assert_eq!(
         inline.text,
         "TABLE = \"sales\"\nQUERY = \"\"\"\\nSELECT *\\nFROM sales\\n\"\"\"\n\nclass Settings:\n    n: int = 3\n\nlogger = dg.get_dagster_logger()\n\ndef load(path):\n    # read it\n    return yaml.safe_load(open(path)) or {TABLE: json.dumps(Settings().n)}\n\nload_rows = load\n"
     );
     let imports: Vec<String> = inline.imports.iter().map(|i| i.render()).collect();
-    assert_eq!(imports, ["import json", "import pandas as pd", "import yaml"]);
+    assert_eq!(
+        imports,
+        ["import json", "import pandas as pd", "import yaml"]
+    );
     assert_eq!(inline.strings.flattened.len(), 1);
 }
 
@@ -139,7 +161,10 @@ fn cycles_and_missing_modules_end() {
     let texts = [
         ("a.py", "from b import x\ndef f():\n    return x\n"),
         ("b.py", "from a import x\n"),
-        ("c.py", "from .nowhere import y\nfrom ...up import z\ndef g():\n    return y, z\n"),
+        (
+            "c.py",
+            "from .nowhere import y\nfrom ...up import z\ndef g():\n    return y, z\n",
+        ),
     ];
     let parsed: Vec<(String, ferry_python::ParsedModule)> = texts
         .iter()

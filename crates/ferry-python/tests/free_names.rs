@@ -25,42 +25,90 @@ fn undefined(text: &str) -> BTreeSet<String> {
 /// (module, the names F821 reports)
 const CASES: &[(&str, &[&str])] = &[
     // Parameters, locals, augmented and annotated assignments.
-    ("def f(a, *b, c=1, **d):\n    e = a\n    e += 1\n    g: int = 2\n    h: int\n    return a, b, c, d, e, g, x\n", &["x"]),
+    (
+        "def f(a, *b, c=1, **d):\n    e = a\n    e += 1\n    g: int = 2\n    h: int\n    return a, b, c, d, e, g, x\n",
+        &["x"],
+    ),
     // Function bodies run top to bottom too: a use before the only binding is
     // undefined (ruff's F821; at run time an UnboundLocalError).
     ("def f():\n    print(y)\n    y = 1\n", &["y"]),
-    ("def f():\n    def g():\n        return z\n    z = 1\n    return g\n", &[]),
+    (
+        "def f():\n    def g():\n        return z\n    z = 1\n    return g\n",
+        &[],
+    ),
     // Walrus binds in the function, also from inside a comprehension.
-    ("def f(xs):\n    if (n := len(xs)) > 1:\n        pass\n    [m := v for v in xs]\n    return n, m\n", &[]),
+    (
+        "def f(xs):\n    if (n := len(xs)) > 1:\n        pass\n    [m := v for v in xs]\n    return n, m\n",
+        &[],
+    ),
     // Comprehension variables do not leak.
     ("def f(xs):\n    [v for v in xs]\n    return v\n", &["v"]),
-    ("def f(rows):\n    return {k: w for k, w in rows if w}, (i for i in rows), {j for j in rows}\n", &[]),
+    (
+        "def f(rows):\n    return {k: w for k, w in rows if w}, (i for i in rows), {j for j in rows}\n",
+        &[],
+    ),
     // for / with / except / import; a deleted name is undefined after the `del`.
-    ("def f(p):\n    for i, (j, k) in p:\n        pass\n    with open(p) as fh, open(p) as (g1, g2):\n        pass\n    try:\n        pass\n    except ValueError as err:\n        print(err)\n    import os.path\n    from x import y as z\n    del i\n    return i, j, k, fh, g1, g2, os, z\n", &["i"]),
+    (
+        "def f(p):\n    for i, (j, k) in p:\n        pass\n    with open(p) as fh, open(p) as (g1, g2):\n        pass\n    try:\n        pass\n    except ValueError as err:\n        print(err)\n    import os.path\n    from x import y as z\n    del i\n    return i, j, k, fh, g1, g2, os, z\n",
+        &["i"],
+    ),
     // match captures, star and mapping rest; class patterns and values are uses.
-    ("def f(v):\n    match v:\n        case [a, *rest]:\n            return a, rest\n        case {'k': b, **others}:\n            return b, others\n        case Point(x=c) | Point(y=c):\n            return c\n        case Color.RED as d:\n            return d\n", &["Color", "Point"]),
+    (
+        "def f(v):\n    match v:\n        case [a, *rest]:\n            return a, rest\n        case {'k': b, **others}:\n            return b, others\n        case Point(x=c) | Point(y=c):\n            return c\n        case Color.RED as d:\n            return d\n",
+        &["Color", "Point"],
+    ),
     // Nested functions see the enclosing function; lambdas are scopes.
-    ("def f():\n    a = 1\n    def g():\n        return a + b\n    h = lambda q, r=a: q + r + s\n    return g, h\n", &["b", "s"]),
+    (
+        "def f():\n    a = 1\n    def g():\n        return a + b\n    h = lambda q, r=a: q + r + s\n    return g, h\n",
+        &["b", "s"],
+    ),
     // Class bodies are not visible to their methods.
-    ("class K:\n    attr = 1\n    other = attr\n    def m(self):\n        return attr\n", &["attr"]),
+    (
+        "class K:\n    attr = 1\n    other = attr\n    def m(self):\n        return attr\n",
+        &["attr"],
+    ),
     // A comprehension inside a class body does not see class names either.
-    ("class K:\n    items = [1]\n    doubled = [i * 2 for i in items]\n    bad = [items for _ in range(2)]\n", &["items"]),
+    (
+        "class K:\n    items = [1]\n    doubled = [i * 2 for i in items]\n    bad = [items for _ in range(2)]\n",
+        &["items"],
+    ),
     // global and nonlocal.
-    ("def f():\n    global G\n    G = 1\n\ndef g():\n    return G\n", &[]),
-    ("def f():\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n    return g\n", &[]),
+    (
+        "def f():\n    global G\n    G = 1\n\ndef g():\n    return G\n",
+        &[],
+    ),
+    (
+        "def f():\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n    return g\n",
+        &[],
+    ),
     // Module level: a use before the binding is undefined; functions run later.
     ("print(late)\nlate = 1\n", &["late"]),
     ("def f():\n    return later\nlater = 1\n", &[]),
     ("x = x + 1\n", &["x"]),
     // Decorators, defaults and bases are evaluated in the enclosing scope.
-    ("@deco\ndef f(a=default_value) -> Ret:\n    return a\n", &["Ret", "deco", "default_value"]),
-    ("class K(Base, metaclass=Meta):\n    pass\n", &["Base", "Meta"]),
+    (
+        "@deco\ndef f(a=default_value) -> Ret:\n    return a\n",
+        &["Ret", "deco", "default_value"],
+    ),
+    (
+        "class K(Base, metaclass=Meta):\n    pass\n",
+        &["Base", "Meta"],
+    ),
     // Builtins and magic globals.
-    ("def f():\n    return len(__file__), __name__, print, ValueError\n", &[]),
+    (
+        "def f():\n    return len(__file__), __name__, print, ValueError\n",
+        &[],
+    ),
     // Conditional and try bindings count at module level.
-    ("try:\n    import yaml\nexcept ImportError:\n    yaml = None\nif yaml:\n    LOADER = 1\nelse:\n    LOADER = 2\nprint(yaml, LOADER)\n", &[]),
+    (
+        "try:\n    import yaml\nexcept ImportError:\n    yaml = None\nif yaml:\n    LOADER = 1\nelse:\n    LOADER = 2\nprint(yaml, LOADER)\n",
+        &[],
+    ),
     // f-strings and nested expressions.
-    ("def f(a):\n    return f'{a!r:>{width}} {b}'\n", &["b", "width"]),
+    (
+        "def f(a):\n    return f'{a!r:>{width}} {b}'\n",
+        &["b", "width"],
+    ),
     // Type parameters (PEP 695).
     ("def first[T](xs: list[T]) -> T:\n    return xs[0]\n", &[]),
 ];
@@ -100,7 +148,17 @@ fn free_names_agree_with_real_ruff() {
         std::fs::write(dir.join(format!("case_{i}.py")), text).unwrap();
     }
     let out = std::process::Command::new(ruff)
-        .args(["check", "--no-cache", "--isolated", "--select", "F821", "--output-format", "concise", "--target-version", "py312"])
+        .args([
+            "check",
+            "--no-cache",
+            "--isolated",
+            "--select",
+            "F821",
+            "--output-format",
+            "concise",
+            "--target-version",
+            "py312",
+        ])
         .arg(&dir)
         .output()
         .expect("ruff runs");
@@ -139,15 +197,30 @@ fn free_names_agree_with_ruff_on_the_corpora() {
             continue;
         };
         let out = std::process::Command::new(&ruff)
-            .args(["check", "--no-cache", "--isolated", "--select", "F821", "--output-format", "concise", "--target-version", "py312"])
+            .args([
+                "check",
+                "--no-cache",
+                "--isolated",
+                "--select",
+                "F821",
+                "--output-format",
+                "concise",
+                "--target-version",
+                "py312",
+            ])
             .arg(&dir)
             .output()
             .expect("ruff runs");
         let stdout = String::from_utf8_lossy(&out.stdout);
-        let mut from_ruff: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+        let mut from_ruff: std::collections::BTreeMap<String, BTreeSet<String>> =
+            Default::default();
         for line in stdout.lines() {
-            if let (Some((file, _)), Some(name)) = (line.split_once(".py:"), line.split('`').nth(1)) {
-                from_ruff.entry(format!("{file}.py")).or_default().insert(name.to_string());
+            if let (Some((file, _)), Some(name)) = (line.split_once(".py:"), line.split('`').nth(1))
+            {
+                from_ruff
+                    .entry(format!("{file}.py"))
+                    .or_default()
+                    .insert(name.to_string());
             }
         }
         let mut checked = 0;
@@ -174,7 +247,10 @@ fn free_names_agree_with_ruff_on_the_corpora() {
                     .names()
                     .map(str::to_string)
                     .collect();
-                let theirs = from_ruff.get(path.to_str().unwrap_or_default()).cloned().unwrap_or_default();
+                let theirs = from_ruff
+                    .get(path.to_str().unwrap_or_default())
+                    .cloned()
+                    .unwrap_or_default();
                 assert_eq!(mine, theirs, "{}", path.display());
                 checked += 1;
             }
