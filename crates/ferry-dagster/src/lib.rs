@@ -10,6 +10,7 @@ mod carry;
 mod codes;
 mod collect;
 mod lower;
+mod op_job;
 
 use ferry_diagnostics::{FileId, SourceMap};
 use ferry_passes::{Lowered, Pass};

@@ -89,7 +89,8 @@ pub fn reindent(
     let touches_edit = |from: usize, to: usize| {
         edits.iter().any(|e| {
             let (s, t) = (e.range.start().to_usize(), e.range.end().to_usize());
-            (s < to && from < t) || (s < from && from < t) || (s == from && t > s)
+            // An empty probe still collides with an edit that covers or starts at it.
+            s < to.max(from + 1) && from < t
         })
     };
     let mut result = Reindented::default();

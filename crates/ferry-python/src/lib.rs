@@ -20,7 +20,31 @@
 //! - [`CallInfo::of`] extracts a call's positional and keyword arguments with spans and
 //!   its callee's qualified name.
 //! - [`FunctionInfo::of`] gives a function's parameters, decorators and dedented body
-//!   text with its span, for carrying bodies over.
+//!   text with its span (line-based; kept for the SageMaker front end).
+//!
+//! Carrying code over whole (issues 11 and 12):
+//! - [`Edit`] / [`apply_edits`]: `(range, replacement)` edits applied in one pass, the
+//!   way ruff applies fixes (sorted, non-overlapping, checked).
+//! - [`reindent`] with a [`Layout`]: lines that start inside a string token stay
+//!   byte-exact ([`string_parts`]), every other line (comments included) moves; for a
+//!   consumer that prefixes every line ([`Layout::LinePrefix`]) a multi-line string
+//!   whose inner lines would change is rewritten to an equal one-line literal
+//!   ([`flatten`]).
+//! - [`CarriedFunction::carry`]: a function's docstring, body text (comments between
+//!   and after statements kept) and free names; [`carry_statements`] for module-level
+//!   definitions.
+//! - [`body_free_names`], [`statement_free_names`], [`module_free_names`]: Python's
+//!   scoping (comprehension and class scopes, global/nonlocal, walrus, match, del,
+//!   source order like ruff's F821; [`is_builtin`] from ruff_python_stdlib).
+//! - [`Import`] rebuilt from the AST ([`imports_in`]), [`distribution_for`] (import
+//!   name → PyPI distribution, stdlib via ruff_python_stdlib).
+//! - [`Location`]: a code location's modules; [`Location::resolve`] classifies a free
+//!   name ([`Resolution`]: builtin, external, framework — the caller's predicate —,
+//!   local definition, local module, unresolved), following relative imports,
+//!   `__init__` re-exports and star imports; [`Location::closure`] collects what
+//!   carried code needs transitively into [`SupportModule`]s mirroring the original
+//!   layout, with framework decorators stripped; [`Closure::support_text`] renders one,
+//!   [`Closure::inline`] renders all of them as one block.
 
 mod call;
 mod carry;
