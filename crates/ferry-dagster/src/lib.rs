@@ -148,3 +148,17 @@ fn common_dir(paths: &[String]) -> String {
     }
     prefix
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn import_root_climbs_out_of_the_package() {
+        let paths: Vec<String> = ["x/pkg/pkg/__init__.py", "x/pkg/pkg/assets.py"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let common = super::common_dir(&paths);
+        assert_eq!(common, "x/pkg/pkg/");
+        assert_eq!(super::import_root(&common, &paths), "x/pkg/");
+    }
+}

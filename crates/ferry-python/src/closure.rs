@@ -368,6 +368,13 @@ impl<'a> Location<'a> {
                         None,
                     );
                 }
+                let top = target.split('.').next().unwrap_or(&target);
+                if top != imported && self.find_exact(top).is_some() {
+                    return unresolved(format!(
+                        "`{}` imports `{target}`, a module of the code location's own package that is not among its files",
+                        m.path
+                    ));
+                }
                 let distribution = distribution_for(&target);
                 (
                     Resolution::External {
@@ -410,6 +417,13 @@ impl<'a> Location<'a> {
                 if let Some(target) = self.find(&base) {
                     let target = target.to_string();
                     return self.resolve_hops(&target, &imported, framework, hops + 1);
+                }
+                let top = base.split('.').next().unwrap_or(&base);
+                if self.find_exact(top).is_some() {
+                    return unresolved(format!(
+                        "`{}` imports `{imported}` from `{base}`, a module of the code location's own package that is not among its files",
+                        m.path
+                    ));
                 }
                 if level > 0 {
                     return unresolved(format!(

@@ -183,3 +183,30 @@ fn cycles_and_missing_modules_end() {
     let (r, _) = location.resolve("c", "z", &|_| false);
     assert!(matches!(r, Resolution::Unresolved { .. }), "{r:?}");
 }
+
+#[test]
+fn own_package_modules_that_are_missing_are_unresolved() {
+    let mut sources = SourceMap::new();
+    let texts = [
+        ("pkg/__init__.py", ""),
+        (
+            "pkg/assets.py",
+            "from pkg.utilities import helper\nimport pkg.other\n",
+        ),
+    ];
+    let parsed: Vec<(String, ferry_python::ParsedModule)> = texts
+        .iter()
+        .map(|(p, t)| {
+            let id = sources.add(*p, *t);
+            (p.to_string(), ferry_python::parse(&sources, id).unwrap().0)
+        })
+        .collect();
+    let files: Vec<(String, &ferry_python::ParsedModule)> =
+        parsed.iter().map(|(p, m)| (p.clone(), m)).collect();
+    let location = Location::new(&files);
+    let (r, _) = location.resolve("pkg.assets", "helper", &|_| false);
+    assert!(
+        matches!(&r, Resolution::Unresolved { reason } if reason.contains("not among its files")),
+        "{r:?}"
+    );
+}
