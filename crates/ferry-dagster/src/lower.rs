@@ -103,9 +103,6 @@ impl<'a> Builder<'_, 'a> {
         if !carried.helpers.is_empty() {
             body = format!("{}\n\n{body}", carried.helpers.trim_end());
         }
-        if let DefKind::GraphAsset = def.kind {
-            notes.push("the graph's ops are carried as local functions of the one step".into());
-        }
         let mut imports = carried.imports.clone();
         if !carried.distributions.is_empty() {
             notes.push(format!(

@@ -230,6 +230,14 @@ impl<'a> Location<'a> {
             .map(|(k, _)| k.as_str())
     }
 
+    /// Whether `top` is a top-level package of the location (some module lives in it).
+    fn is_own_package(&self, top: &str) -> bool {
+        let prefix = format!("{top}.");
+        self.modules.iter().any(|(full, m)| {
+            m.canonical == top || m.canonical.starts_with(&prefix) || full.starts_with(&prefix)
+        })
+    }
+
     /// Framework names, unless the location itself has a module of that name.
     fn is_framework(&self, qualified: &str, framework: &dyn Fn(&str) -> bool) -> bool {
         if !framework(qualified) {
@@ -369,7 +377,7 @@ impl<'a> Location<'a> {
                     );
                 }
                 let top = target.split('.').next().unwrap_or(&target);
-                if top != imported && self.find_exact(top).is_some() {
+                if top != imported && self.is_own_package(top) {
                     return unresolved(format!(
                         "`{}` imports `{target}`, a module of the code location's own package that is not among its files",
                         m.path
@@ -419,7 +427,7 @@ impl<'a> Location<'a> {
                     return self.resolve_hops(&target, &imported, framework, hops + 1);
                 }
                 let top = base.split('.').next().unwrap_or(&base);
-                if self.find_exact(top).is_some() {
+                if self.is_own_package(top) {
                     return unresolved(format!(
                         "`{}` imports `{imported}` from `{base}`, a module of the code location's own package that is not among its files",
                         m.path
