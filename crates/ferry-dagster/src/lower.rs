@@ -15,6 +15,18 @@ use ferry_python::{CallInfo, FunctionInfo};
 
 use crate::collect::{DefKind, Definition, Location, TriggerDef, reference};
 
+/// `line` before `body`, with the blank line ruff format wants before a definition.
+fn prepend(line: &str, body: &str) -> String {
+    let definition = ["def ", "class ", "@", "async def "]
+        .iter()
+        .any(|k| body.starts_with(k));
+    if definition {
+        format!("{line}\n\n{body}")
+    } else {
+        format!("{line}\n{body}")
+    }
+}
+
 /// Parameters that are not upstream assets: the Dagster context and typed config or
 /// resources.
 pub(crate) fn is_context(name: &str, annotation: Option<&str>) -> bool {
@@ -112,7 +124,7 @@ impl<'a> Builder<'_, 'a> {
         }
         let uses_context = info.params.iter().any(|p| is_context(p.name, p.annotation));
         if uses_context && body.contains("context") {
-            body = format!("context = get_step_context()\n{body}");
+            body = prepend("context = get_step_context()", &body);
             imports.push("from zenml import get_step_context".into());
             notes.push("the Dagster context became ZenML's step context: context.log, partition keys and run tags have other APIs there".into());
         }
@@ -127,7 +139,10 @@ impl<'a> Builder<'_, 'a> {
                 continue;
             };
             let args: Vec<String> = fields.iter().map(|(f, _)| format!("{f}={f}")).collect();
-            body = format!("{} = SimpleNamespace({})\n{body}", p.name, args.join(", "));
+            body = prepend(
+                &format!("{} = SimpleNamespace({})", p.name, args.join(", ")),
+                &body,
+            );
             imports.push("from types import SimpleNamespace".into());
             for (field, default) in fields {
                 let binding = match default {
