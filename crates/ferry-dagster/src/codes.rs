@@ -36,4 +36,25 @@ source can call `run.py` or a deployed pipeline instead.",
 other ops (loops, conditionals, helper calls). Only the calls ferry could follow become steps; review the \
 generated pipeline.",
     },
+    CodeInfo {
+        code: "F0506",
+        title: "name in a carried body cannot be resolved",
+        explanation: "A name the carried body of an asset or op (or a helper carried with it) reads is bound \
+nowhere: not in the function, not in its module, not by an import ferry can follow inside the code location, \
+and it is not a builtin. The generated step would raise NameError there; define or import it by hand.",
+    },
+    CodeInfo {
+        code: "F0507",
+        title: "Dagster runtime API in a carried body",
+        explanation: "The carried code uses a Dagster name (`Output`, `MetadataValue`, `dg.MaterializeResult`, \
+`get_dagster_logger`, ...) that ferry does not translate yet. The generated step does not import Dagster, so \
+replace the use with its ZenML equivalent (return the value, `log_metadata(...)`, a module logger).",
+    },
+    CodeInfo {
+        code: "F0508",
+        title: "carried code could not be laid out exactly",
+        explanation: "A body or helper could not be carried byte for byte: a multi-line raw string would gain \
+indentation, two carried modules define the same name (inline, the first wins), a module of the code location \
+is used as an object, or the body's edits did not apply. Review the generated step at this place.",
+    },
 ];

@@ -6,9 +6,11 @@
 //! It must not depend on another front end or on a back end, must never execute the
 //! user's Python, and must never panic on bad input.
 
+mod carry;
 mod codes;
 mod collect;
 mod lower;
+mod op_job;
 
 use ferry_diagnostics::{FileId, SourceMap};
 use ferry_passes::{Lowered, Pass};
@@ -37,6 +39,7 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
         .filter_map(|f| sources.get(*f).map(|s| s.path.clone()))
         .collect();
     let common = common_dir(&paths);
+    let root = import_root(&common, &paths);
     for &file in files {
         let Some((module, found)) = ferry_python::parse(sources, file) else {
             continue;
@@ -47,11 +50,15 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
             .map(|s| s.path.clone())
             .unwrap_or_default();
         let relative = path
-            .strip_prefix(&common)
+            .strip_prefix(&root)
             .unwrap_or(&path)
             .trim_start_matches('/')
             .to_string();
-        parsed.push((ferry_python::module_name_for_path(&relative), module));
+        parsed.push((
+            ferry_python::module_name_for_path(&relative),
+            module,
+            relative,
+        ));
     }
     if parsed.is_empty() {
         return Lowered {
@@ -61,7 +68,7 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
     }
     let scopes: Vec<ferry_python::Scope> = parsed
         .iter()
-        .map(|(name, module)| {
+        .map(|(name, module, _)| {
             if name.ends_with("__init__") || name.is_empty() {
                 ferry_python::Scope::package(name.clone(), module.body())
             } else {
@@ -70,7 +77,7 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
         })
         .collect();
     let mut location = collect::Location::default();
-    for ((_, module), scope) in parsed.iter().zip(&scopes) {
+    for ((_, module, _), scope) in parsed.iter().zip(&scopes) {
         location.collect(module, scope, &mut diagnostics);
     }
     let name = if files.len() == 1 {
@@ -89,7 +96,12 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
             .to_string()
     };
     let name = ferry_ir::naming::to_identifier(&name);
-    let mut workflow = lower::build(&location, &name, &mut diagnostics);
+    let py_files: Vec<(String, &ferry_python::ParsedModule)> = parsed
+        .iter()
+        .map(|(_, m, path)| (path.clone(), m))
+        .collect();
+    let py = ferry_python::Location::new(&py_files);
+    let mut workflow = lower::build(&location, &py, &name, &mut diagnostics);
     for (&file, path) in files.iter().zip(&paths) {
         workflow.sources.push(ferry_ir::SourceRef {
             file,
@@ -100,6 +112,23 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
         workflow: Some(workflow),
         diagnostics,
     }
+}
+
+/// The folder module names start from: above `common` while it is itself a package
+/// (so `pkg/__init__.py` and `pkg/assets.py` given alone are still `pkg` and
+/// `pkg.assets`, as their absolute imports say).
+fn import_root(common: &str, paths: &[String]) -> String {
+    let mut root = common.to_string();
+    for _ in 0..64 {
+        if root.is_empty() || !paths.iter().any(|p| *p == format!("{root}__init__.py")) {
+            break;
+        }
+        root = root
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| format!("{d}/"));
+    }
+    root
 }
 
 fn common_dir(paths: &[String]) -> String {
@@ -118,4 +147,18 @@ fn common_dir(paths: &[String]) -> String {
         }
     }
     prefix
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn import_root_climbs_out_of_the_package() {
+        let paths: Vec<String> = ["x/pkg/pkg/__init__.py", "x/pkg/pkg/assets.py"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let common = super::common_dir(&paths);
+        assert_eq!(common, "x/pkg/pkg/");
+        assert_eq!(super::import_root(&common, &paths), "x/pkg/");
+    }
 }

@@ -10,55 +10,33 @@ use ferry_ir::{
     Binding, EdgeKind, Input, Mapping, Output, ParamType, Parameter, Pipeline, Placeholder,
     PlaceholderKind, PortType, RetryPolicy, Step, StepKind, Trigger, TriggerKind, Value, Workflow,
 };
-use ferry_python::ast::{Expr, Stmt};
+use ferry_python::ast::Expr;
 use ferry_python::{CallInfo, FunctionInfo};
 
 use crate::collect::{DefKind, Definition, Location, TriggerDef, reference};
 
-/// The module-level imports a body uses (by the names it mentions), without dagster.
-fn imports_for(def: &Definition) -> Vec<String> {
-    let body = FunctionInfo::of(def.module, def.def).body;
-    let words: BTreeSet<&str> = body
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut out = Vec::new();
-    for stmt in def.module.body() {
-        let bound: Vec<String> = match stmt {
-            Stmt::Import(i) => i
-                .names
-                .iter()
-                .map(|a| {
-                    a.asname.as_ref().map_or_else(
-                        || a.name.id.split('.').next().unwrap_or("").to_string(),
-                        |n| n.id.to_string(),
-                    )
-                })
-                .collect(),
-            Stmt::ImportFrom(i) => i
-                .names
-                .iter()
-                .map(|a| a.asname.as_ref().unwrap_or(&a.name).id.to_string())
-                .collect(),
-            _ => continue,
-        };
-        let text = def.module.text_of(stmt).to_string();
-        if bound.iter().any(|b| words.contains(b.as_str())) && !text.contains("dagster") {
-            out.push(text);
-        }
+/// `line` before `body`, with the blank line ruff format wants before a definition.
+fn prepend(line: &str, body: &str) -> String {
+    let definition = ["def ", "class ", "@", "async def "]
+        .iter()
+        .any(|k| body.starts_with(k));
+    if definition {
+        format!("{line}\n\n{body}")
+    } else {
+        format!("{line}\n{body}")
     }
-    out
 }
 
 /// Parameters that are not upstream assets: the Dagster context and typed config or
 /// resources.
-fn is_context(name: &str, annotation: Option<&str>) -> bool {
+pub(crate) fn is_context(name: &str, annotation: Option<&str>) -> bool {
     name == "context" || annotation.is_some_and(|a| a.contains("Context"))
 }
 
-struct Builder<'l, 'a> {
-    location: &'l Location<'a>,
-    diagnostics: &'l mut Vec<Diagnostic>,
+pub(crate) struct Builder<'l, 'a> {
+    pub(crate) location: &'l Location<'a>,
+    pub(crate) py: &'l ferry_python::Location<'a>,
+    pub(crate) diagnostics: &'l mut Vec<Diagnostic>,
 }
 
 impl<'a> Builder<'_, 'a> {
@@ -81,41 +59,33 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// The step of one asset / op / check, with its body carried over.
-    fn step(&mut self, def: &Definition, name: &str) -> Step {
+    pub(crate) fn step(&mut self, def: &Definition, name: &str) -> Step {
         let info = FunctionInfo::of(def.module, def.def);
-        let mut body = info.body.clone();
         let mut notes = Vec::new();
-        // `return None` at the end of a body that returns nothing says nothing.
-        if let Some(stripped) = body.trim_end().strip_suffix("return None") {
-            body = stripped.trim_end().to_string();
-        }
-        if let DefKind::GraphAsset = def.kind {
-            // The graph's ops become local functions of the one step.
-            let mut local = String::new();
-            for op in self
-                .location
-                .definitions
-                .iter()
-                .filter(|d| d.kind == DefKind::Op)
-            {
-                let op_name = op.def.name.id.as_str();
-                if body
-                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .any(|w| w == op_name)
-                {
-                    let text = op.module.text_of(op.def);
-                    let def_text = text.find("def ").map_or(text, |i| &text[i..]);
-                    local.push_str(ferry_python::dedent(def_text).trim_end());
-                    local.push_str("\n\n");
-                }
-            }
-            body = format!("{local}{body}");
-        }
         let dynamic_out = def
             .decorator
             .as_ref()
             .and_then(|c| c.keyword("out"))
             .is_some_and(|o| def.module.text_of(o).contains("DynamicOut"));
+        let is_check = matches!(def.kind, DefKind::Check(_));
+        let lowered: &[&str] = match (dynamic_out, is_check) {
+            (true, _) => &["dagster.DynamicOutput"],
+            (_, true) => &["dagster.AssetCheckResult"],
+            _ => &[],
+        };
+        // The back end indents every body line by 4; a generator wrapped below by 4 more.
+        let prefix = if dynamic_out { "        " } else { "    " };
+        let carried = crate::carry::carry(self.py, def, prefix, lowered, self.diagnostics);
+        let mut body = carried.body.clone();
+        // `return None` at the end of a body that returns nothing says nothing.
+        if let Some(stripped) = body.trim_end().strip_suffix("return None") {
+            let stripped = stripped.trim_end();
+            body = if stripped.is_empty() {
+                String::new()
+            } else {
+                format!("{stripped}\n")
+            };
+        }
         if dynamic_out && body.contains("yield") {
             // A generator of DynamicOutputs becomes the list of their values.
             let inner: String = body
@@ -133,9 +103,7 @@ impl<'a> Builder<'_, 'a> {
             );
             notes.push("DynamicOut: the yielded outputs are returned as one list; mapping keys are dropped".into());
         }
-        if let DefKind::Check(_) = def.kind
-            && body.contains("AssetCheckResult")
-        {
+        if is_check && body.contains("AssetCheckResult") {
             body = format!(
                 "def AssetCheckResult(passed: bool, **metadata: object) -> dict:\n    if not passed:\n        raise RuntimeError(f\"asset check failed: {{metadata}}\")\n    return {{\"passed\": passed, **metadata}}\n\n{body}"
             );
@@ -144,10 +112,19 @@ impl<'a> Builder<'_, 'a> {
                     .into(),
             );
         }
-        let mut imports = imports_for(def);
+        if !carried.helpers.is_empty() {
+            body = format!("{}\n\n{body}", carried.helpers.trim_end());
+        }
+        let mut imports = carried.imports.clone();
+        if !carried.distributions.is_empty() {
+            notes.push(format!(
+                "third-party distributions this step imports: {} (add them to pyproject.toml dependencies)",
+                carried.distributions.iter().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
         let uses_context = info.params.iter().any(|p| is_context(p.name, p.annotation));
         if uses_context && body.contains("context") {
-            body = format!("context = get_step_context()\n{body}");
+            body = prepend("context = get_step_context()", &body);
             imports.push("from zenml import get_step_context".into());
             notes.push("the Dagster context became ZenML's step context: context.log, partition keys and run tags have other APIs there".into());
         }
@@ -162,7 +139,10 @@ impl<'a> Builder<'_, 'a> {
                 continue;
             };
             let args: Vec<String> = fields.iter().map(|(f, _)| format!("{f}={f}")).collect();
-            body = format!("{} = SimpleNamespace({})\n{body}", p.name, args.join(", "));
+            body = prepend(
+                &format!("{} = SimpleNamespace({})", p.name, args.join(", ")),
+                &body,
+            );
             imports.push("from types import SimpleNamespace".into());
             for (field, default) in fields {
                 let binding = match default {
@@ -183,6 +163,11 @@ impl<'a> Builder<'_, 'a> {
             }
             notes.push(format!("run config `{}` became step parameters (set them under steps.<name>.parameters in configs/*.yaml)", p.name));
         }
+        self.report_dropped_parameters(def, &info);
+        // The original docstring stays the body's first statement.
+        if let Some(doc) = &carried.docstring {
+            body = format!("{}\n{body}", doc.trim_end());
+        }
         let mut step = Step::new(
             name,
             def.key.clone(),
@@ -191,7 +176,7 @@ impl<'a> Builder<'_, 'a> {
                 function: def.def.name.id.to_string(),
                 imports,
                 body,
-                body_span: info.body_span,
+                body_span: carried.body_span,
             },
             self.mapping(def),
         );
@@ -272,6 +257,45 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// Asset inputs: (input name, upstream asset key, span) from parameters and `ins=`.
+    /// Resource parameters do not reach the step yet: a body that uses one is reported.
+    fn report_dropped_parameters(&mut self, def: &Definition, info: &FunctionInfo) {
+        let read: BTreeSet<String> = def
+            .def
+            .body
+            .iter()
+            .flat_map(|s| {
+                ferry_python::statement_free_names(s)
+                    .0
+                    .names()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for p in &info.params {
+            let Some(resource) = p.annotation.and_then(|a| {
+                self.location
+                    .resources
+                    .iter()
+                    .find(|r| r.name == a.trim() && r.kind != "config")
+            }) else {
+                continue;
+            };
+            if read.contains(p.name) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "F0507",
+                        format!(
+                            "resource parameter `{}: {}` of `{}` is Dagster runtime API, which is not translated yet; the generated step does not receive it",
+                            p.name, resource.name, def.key
+                        ),
+                    )
+                    .with_primary(p.span, "resource parameter")
+                    .with_help("build the resource object inside the step from its configuration"),
+                );
+            }
+        }
+    }
+
     fn asset_inputs(&self, def: &Definition) -> Vec<(String, String, Span)> {
         let info = FunctionInfo::of(def.module, def.def);
         let mut ins: BTreeMap<String, String> = BTreeMap::new();
@@ -318,10 +342,16 @@ impl<'a> Builder<'_, 'a> {
 }
 
 /// Build the workflow of a code location.
-pub fn build(location: &Location, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Workflow {
+pub fn build<'a>(
+    location: &Location<'a>,
+    py: &ferry_python::Location<'a>,
+    name: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Workflow {
     let mut workflow = Workflow::new(name, ferry_ir::Frontend::Dagster);
     let mut b = Builder {
         location,
+        py,
         diagnostics,
     };
     let assets: Vec<&Definition> = location
@@ -535,7 +565,7 @@ pub fn build(location: &Location, name: &str, diagnostics: &mut Vec<Diagnostic>)
     for job in &location.op_jobs {
         let pipeline_name = namer.fresh(&job.name);
         pipeline_of_job.insert(job.name.clone(), pipeline_name.clone());
-        let pipeline = op_job(&mut b, job, &pipeline_name);
+        let pipeline = crate::op_job::op_job(&mut b, job, &pipeline_name);
         workflow.pipelines.push(pipeline);
     }
     for t in &location.triggers {
@@ -623,241 +653,4 @@ pub fn build(location: &Location, name: &str, diagnostics: &mut Vec<Diagnostic>)
         });
     }
     workflow
-}
-
-/// An op job: steps for the ops its body calls, wired by the values passed between them.
-fn op_job(b: &mut Builder, job: &crate::collect::OpJob, pipeline_name: &str) -> Pipeline {
-    let mut pipeline = Pipeline::new(pipeline_name, job.name.clone(), job.span);
-    pipeline.notes.push(format!(
-        "boundary: op job `{}` is its own pipeline",
-        job.name
-    ));
-    let ops: BTreeMap<String, &Definition> = b
-        .location
-        .definitions
-        .iter()
-        .filter(|d| d.kind == DefKind::Op)
-        .map(|d| (d.def.name.id.to_string(), d))
-        .collect();
-    let mut names = Namer::new();
-    let mut vars: BTreeMap<String, (petgraph::stable_graph::NodeIndex, String)> = BTreeMap::new();
-    for stmt in &job.def.body {
-        let (target, value) = match stmt {
-            Stmt::Assign(a) => (a.targets.first().and_then(reference), &*a.value),
-            Stmt::Expr(e) => (None, &*e.value),
-            Stmt::Return(r) => match &r.value {
-                Some(v) => (None, &**v),
-                None => continue,
-            },
-            _ => {
-                b.diagnostics.push(
-                    Diagnostic::warning("F0505", "this statement of the job body is not followed")
-                        .with_primary(job.module.span(stmt), "not an op call"),
-                );
-                continue;
-            }
-        };
-        if let Some(node) = call_op(b, &mut pipeline, &ops, &mut names, &mut vars, job, value, 0)
-            && let Some(t) = target
-        {
-            vars.insert(t, node);
-        }
-    }
-    pipeline
-}
-
-#[allow(clippy::too_many_arguments)] // the recursion carries the whole wiring state
-fn call_op(
-    b: &mut Builder,
-    pipeline: &mut Pipeline,
-    ops: &BTreeMap<String, &Definition>,
-    names: &mut Namer,
-    vars: &mut BTreeMap<String, (petgraph::stable_graph::NodeIndex, String)>,
-    job: &crate::collect::OpJob,
-    expr: &Expr,
-    depth: usize,
-) -> Option<(petgraph::stable_graph::NodeIndex, String)> {
-    if depth > 32 {
-        return None;
-    }
-    let Expr::Call(call) = expr else { return None };
-    // `x.collect()`: the list the fan-out below produced.
-    if let Expr::Attribute(attr) = &*call.func
-        && attr.attr.id.as_str() == "collect"
-    {
-        return match &*attr.value {
-            Expr::Name(n) => vars.get(n.id.as_str()).cloned(),
-            other => call_op(b, pipeline, ops, names, vars, job, other, depth + 1),
-        };
-    }
-    // `producer().map(op)`: DynamicOut fan-out, one run of `op` per item.
-    if let Expr::Attribute(attr) = &*call.func
-        && attr.attr.id.as_str() == "map"
-        && let Some(mapped) = call.arguments.args.first().and_then(reference)
-        && let Some(def) = ops.get(&mapped)
-    {
-        let producer = match &*attr.value {
-            Expr::Name(n) => vars.get(n.id.as_str()).cloned(),
-            other => call_op(b, pipeline, ops, names, vars, job, other, depth + 1),
-        };
-        let (from, from_step) = producer?;
-        let map_name = names.fresh(&format!("{mapped}_each"));
-        let mut region = Pipeline::new(
-            format!("{map_name}_iteration"),
-            format!("{mapped} per item"),
-            job.module.span(expr),
-        );
-        region.params.push(Parameter {
-            name: "item".into(),
-            ty: ParamType::Json,
-            default: None,
-            span: region.span,
-            mapping: Mapping::direct("DynamicOutput item"),
-        });
-        let mut inner = b.step(def, &mapped);
-        let first = FunctionInfo::of(def.module, def.def)
-            .params
-            .iter()
-            .find(|p| !is_context(p.name, p.annotation))
-            .map(|p| p.name.to_string());
-        if let Some(param) = first {
-            inner.inputs.push(Input {
-                name: param,
-                ty: PortType::Unknown,
-                binding: Binding::Parameter("item".into()),
-                span: region.span,
-            });
-        }
-        region.add_step(inner);
-        let items = Binding::StepOutput {
-            step: from_step,
-            port: "result".into(),
-            projection: Vec::new(),
-        };
-        let mut step = Step::new(
-            map_name.clone(),
-            format!("{mapped}.map"),
-            job.module.span(expr),
-            StepKind::Map {
-                items: items.clone(),
-                region: Box::new(region),
-                max_concurrency: None,
-                distributed: false,
-                config: Value::Null,
-            },
-            Mapping::approximate(
-                "DynamicOut/.map/.collect",
-                "each item runs the op as a step in a loop of a dynamic pipeline; .collect() is the list of their outputs",
-            ),
-        );
-        step.inputs.push(Input {
-            name: "items".into(),
-            ty: PortType::Json,
-            binding: items,
-            span: job.module.span(expr),
-        });
-        step.outputs.push(Output {
-            name: "result".into(),
-            ty: PortType::Json,
-            span: job.module.span(expr),
-        });
-        let node = pipeline.add_step(step);
-        pipeline.add_edge(
-            from,
-            node,
-            EdgeKind::Data {
-                from_port: "result".into(),
-                to_port: "items".into(),
-            },
-            job.module.span(expr),
-        );
-        return Some((node, map_name));
-    }
-    let callee = reference(&call.func)?;
-    let Some(def) = ops.get(&callee) else {
-        b.diagnostics.push(
-            Diagnostic::warning(
-                "F0505",
-                format!("`{callee}` is not an op of this code location"),
-            )
-            .with_primary(job.module.span(expr), "not followed"),
-        );
-        return None;
-    };
-    let step_name = names.fresh(&callee);
-    let step = b.step(def, &step_name);
-    let params: Vec<String> = FunctionInfo::of(def.module, def.def)
-        .params
-        .iter()
-        .filter(|p| !is_context(p.name, p.annotation))
-        .map(|p| p.name.to_string())
-        .collect();
-    let node = pipeline.add_step(step);
-    let mut arguments: Vec<(String, &Expr)> = call
-        .arguments
-        .args
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| params.get(i).map(|p| (p.clone(), a)))
-        .collect();
-    arguments.extend(
-        call.arguments
-            .keywords
-            .iter()
-            .filter_map(|k| k.arg.as_ref().map(|a| (a.id.to_string(), &k.value))),
-    );
-    let mut inputs = Vec::new();
-    for (param, arg) in arguments {
-        let source = match arg {
-            Expr::Name(n) => vars.get(n.id.as_str()).cloned(),
-            Expr::Call(_) => call_op(b, pipeline, ops, names, vars, job, arg, depth + 1),
-            _ => None,
-        };
-        if let Some((from, from_step)) = source {
-            inputs.push(Input {
-                name: param.clone(),
-                ty: PortType::Unknown,
-                binding: Binding::StepOutput {
-                    step: from_step,
-                    port: "result".into(),
-                    projection: Vec::new(),
-                },
-                span: job.module.span(arg),
-            });
-            pipeline.add_edge(
-                from,
-                node,
-                EdgeKind::Data {
-                    from_port: "result".into(),
-                    to_port: param,
-                },
-                job.module.span(arg),
-            );
-        }
-    }
-    for param in &params {
-        if !inputs.iter().any(|i| &i.name == param) {
-            let span = job.module.span(expr);
-            b.diagnostics.push(
-                Diagnostic::warning(
-                    "F0505",
-                    format!("input `{param}` of `{callee}` is not wired by the job body"),
-                )
-                .with_primary(span, "this call"),
-            );
-            inputs.push(Input {
-                name: param.clone(),
-                ty: PortType::Unknown,
-                binding: Binding::Unresolved(Placeholder {
-                    kind: PlaceholderKind::Other,
-                    text: format!("{callee}({param})"),
-                    span,
-                    flagged: false,
-                }),
-                span,
-            });
-        }
-    }
-    pipeline.graph[node].inputs = inputs;
-    Some((node, step_name))
 }

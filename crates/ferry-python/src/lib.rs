@@ -20,24 +20,69 @@
 //! - [`CallInfo::of`] extracts a call's positional and keyword arguments with spans and
 //!   its callee's qualified name.
 //! - [`FunctionInfo::of`] gives a function's parameters, decorators and dedented body
-//!   text with its span, for carrying bodies over.
+//!   text with its span (line-based; kept for the SageMaker front end).
+//!
+//! Carrying code over whole (issues 11 and 12):
+//! - [`Edit`] / [`apply_edits`]: `(range, replacement)` edits applied in one pass, the
+//!   way ruff applies fixes (sorted, non-overlapping, checked).
+//! - [`reindent`] with a [`Layout`]: lines that start inside a string token stay
+//!   byte-exact ([`string_parts`]), every other line (comments included) moves; for a
+//!   consumer that prefixes every line ([`Layout::LinePrefix`]) a multi-line string
+//!   whose inner lines would change is rewritten to an equal one-line literal
+//!   ([`flatten`]).
+//! - [`CarriedFunction::carry`]: a function's docstring, body text (comments between
+//!   and after statements kept) and free names; [`carry_statements`] for module-level
+//!   definitions.
+//! - [`body_free_names`], [`statement_free_names`], [`module_free_names`]: Python's
+//!   scoping (comprehension and class scopes, global/nonlocal, walrus, match, del,
+//!   source order like ruff's F821; [`is_builtin`] from ruff_python_stdlib).
+//! - [`Import`] rebuilt from the AST ([`imports_in`]), [`distribution_for`] (import
+//!   name → PyPI distribution, stdlib via ruff_python_stdlib).
+//! - [`Location`]: a code location's modules; [`Location::resolve`] classifies a free
+//!   name ([`Resolution`]: builtin, external, framework — the caller's predicate —,
+//!   local definition, local module, unresolved), following relative imports,
+//!   `__init__` re-exports and star imports; [`Location::closure`] collects what
+//!   carried code needs transitively into [`SupportModule`]s mirroring the original
+//!   layout, with framework decorators stripped; [`Closure::support_text`] renders one,
+//!   [`Closure::inline`] renders all of them as one block.
 
 mod call;
+mod carry;
+mod closure;
+mod edit;
 mod fold;
 mod function;
 mod guard;
+mod imports;
+mod indent;
+mod names;
 mod parse;
 mod project;
 mod scope;
+mod strings;
+mod support;
 
 pub use call::{CallInfo, KeywordArg};
+pub use carry::{CarriedFunction, carry_statements, docstring_of};
+pub use closure::{
+    Closure, FrameworkUse, Location, Resolution, ResolvedName, SupportModule, support_path,
+};
+pub use edit::{Edit, EditError, apply_edits, check_edits};
 pub use fold::{FoldError, MAX_FOLD_DEPTH, fold, fold_with};
 pub use function::{FunctionInfo, ParamInfo, dedent};
+pub use imports::{Import, distribution_for, imports_from, imports_in, imports_of, is_stdlib};
+pub use indent::{Layout, Reindented, reindent};
+pub use names::{
+    FreeNames, PYTHON_MINOR, body_free_names, function_free_names, is_builtin, module_free_names,
+    statement_free_names,
+};
 pub use parse::{ParsedModule, parse, span_of};
 pub use project::{Project, module_name_for_path};
 pub use ruff_python_ast as ast;
 pub use ruff_text_size::{Ranged, TextRange};
 pub use scope::{Scope, Symbol, SymbolKind};
+pub use strings::{StringPart, flatten, inside_string, string_parts};
+pub use support::Inline;
 
 use ferry_diagnostics::CodeInfo;
 
