@@ -73,8 +73,7 @@ pub fn is_dagster(qualified: &str) -> bool {
 
 /// A body ready for `StepKind::Python`.
 pub struct Carried {
-    /// Docstring, carried helpers, then the body, for a consumer that indents each
-    /// non-empty line by `prefix`.
+    /// Carried helpers, at column 0 (the back end indents them token by token).
     pub helpers: String,
     pub docstring: Option<String>,
     pub body: String,
@@ -84,38 +83,38 @@ pub struct Carried {
     pub distributions: BTreeSet<String>,
 }
 
-/// Carry `def`'s body. `prefix` is what the consumer puts in front of every non-empty
-/// line; `lowered` are Dagster names the caller lowers itself (not reported).
+/// Carry `def`'s body at indentation `indent` (strings and comments exact); `lowered`
+/// are Dagster names the caller lowers itself (not reported).
 pub fn carry(
     location: &ferry_python::Location<'_>,
     def: &Definition,
-    prefix: &str,
+    indent: &str,
     lowered: &[&str],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Carried {
     let module = def.module;
-    let carried =
-        match CarriedFunction::carry(module, def.def, Vec::new(), Layout::LinePrefix(prefix)) {
-            Ok(c) => c,
-            Err(e) => {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        "F0508",
-                        format!("the body of `{}` could not be carried: {e:?}", def.key),
-                    )
-                    .with_primary(def.span, "this definition"),
-                );
-                return Carried {
-                    helpers: String::new(),
-                    docstring: None,
-                    body: "raise NotImplementedError(\"body not carried\")\n".into(),
-                    imports: Vec::new(),
-                    body_span: def.span,
-                    distributions: BTreeSet::new(),
-                };
-            }
-        };
-    let docstring = match carried.docstring_text(module, Layout::LinePrefix("    ")) {
+    let carried = match CarriedFunction::carry(module, def.def, Vec::new(), Layout::Indent(indent))
+    {
+        Ok(c) => c,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "F0508",
+                    format!("the body of `{}` could not be carried: {e:?}", def.key),
+                )
+                .with_primary(def.span, "this definition"),
+            );
+            return Carried {
+                helpers: String::new(),
+                docstring: None,
+                body: "raise NotImplementedError(\"body not carried\")\n".into(),
+                imports: Vec::new(),
+                body_span: def.span,
+                distributions: BTreeSet::new(),
+            };
+        }
+    };
+    let docstring = match carried.docstring_text(module, Layout::Indent("")) {
         Ok(Some(d)) => {
             report_strings(module, &d.inexact, diagnostics);
             Some(d.text)
@@ -168,7 +167,7 @@ pub fn carry(
             .with_help("define or import it in the generated step"),
         );
     }
-    let inline = match closure.inline(location, Layout::LinePrefix("    ")) {
+    let inline = match closure.inline(location, Layout::Indent("")) {
         Ok(i) => i,
         Err(e) => {
             diagnostics.push(

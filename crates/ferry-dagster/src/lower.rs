@@ -73,31 +73,14 @@ impl<'a> Builder<'_, 'a> {
             (_, true) => &["dagster.AssetCheckResult"],
             _ => &[],
         };
-        // The back end indents every body line by 4; a generator wrapped below by 4 more.
-        let prefix = if dynamic_out { "        " } else { "    " };
-        let carried = crate::carry::carry(self.py, def, prefix, lowered, self.diagnostics);
+        // The back end indents carried code token by token (never inside a string), so
+        // the body comes at column 0, or at 4 when it is wrapped in a generator below.
+        let indent = if dynamic_out { "    " } else { "" };
+        let carried = crate::carry::carry(self.py, def, indent, lowered, self.diagnostics);
         let mut body = carried.body.clone();
-        // `return None` at the end of a body that returns nothing says nothing.
-        if let Some(stripped) = body.trim_end().strip_suffix("return None") {
-            let stripped = stripped.trim_end();
-            body = if stripped.is_empty() {
-                String::new()
-            } else {
-                format!("{stripped}\n")
-            };
-        }
         if dynamic_out && body.contains("yield") {
             // A generator of DynamicOutputs becomes the list of their values.
-            let inner: String = body
-                .lines()
-                .map(|l| {
-                    if l.is_empty() {
-                        "\n".to_string()
-                    } else {
-                        format!("    {l}\n")
-                    }
-                })
-                .collect();
+            let inner = body.clone();
             body = format!(
                 "def DynamicOutput(value: object, mapping_key: str | None = None) -> object:\n    return value\n\ndef produce():\n{inner}\nreturn list(produce())"
             );

@@ -129,7 +129,9 @@ impl Code {
     /// parses every module, so this cannot silently break the file; it is the only way
     /// source text becomes code, and only front ends of Python sources produce it.
     pub fn carried(text: &str) -> Code {
-        Code(text.to_string())
+        // Python reads `\r\n` and `\r` as line ends (also inside strings), so LF is
+        // the same program, and the one ferry's own code uses.
+        Code(text.replace("\r\n", "\n").replace('\r', "\n"))
     }
 
     /// A dotted module name (`steps.train`, `.constants`), when every part is an
