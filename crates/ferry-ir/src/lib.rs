@@ -28,5 +28,6 @@ pub use step::{
 };
 pub use value::Value;
 pub use workflow::{
-    Frontend, ModelRegistration, Resource, SourceRef, Trigger, TriggerKind, Workflow,
+    Dependency, Frontend, ModelRegistration, ProjectFile, Resource, SourceRef, Trigger,
+    TriggerKind, Workflow,
 };

@@ -70,7 +70,111 @@ in the same pipeline, so that the DAG shows the dependency the binding implies."
         explanation: "Map and Parallel regions may nest at most 64 levels. Deeper IR is rejected \
 before the back end, whose code generation recurses once per level.",
     },
+    CodeInfo {
+        code: "F0210",
+        title: "invalid project file or dependency",
+        explanation: "A file the source provides to the generated project must have a relative \
+`/`-separated path without empty, `.` or `..` parts, not start with a dot, not hold a NUL byte, be \
+unique, and not take the place of a file ferry generates itself (run.py, pyproject.toml, the \
+reports, configs/, pipelines/, steps/__init__.py, steps/errors.py). A dependency must be a PEP 508 \
+distribution name (optionally with extras and a version) and an importable module name.",
+    },
 ];
+
+/// Paths the back end writes itself; a project file may not take their place.
+const GENERATED: &[&str] = &[
+    "run.py",
+    "pyproject.toml",
+    "README.md",
+    "MIGRATION_REPORT.md",
+    "pipeline_architecture.md",
+    "ferry-sourcemap.json",
+    ".gitignore",
+    "steps/__init__.py",
+    "steps/errors.py",
+];
+
+fn check_project_files(workflow: &Workflow, out: &mut Vec<Diagnostic>) {
+    let mut seen = BTreeSet::new();
+    for f in &workflow.files {
+        let parts: Vec<&str> = f.path.split('/').collect();
+        let problem = if f.path.is_empty()
+            || f.path.contains(['\\', '\0'])
+            || f.path.starts_with('.')
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || *p == "." || *p == "..")
+        {
+            Some("is not a relative `/`-separated path inside the project")
+        } else if GENERATED.contains(&f.path.as_str())
+            || matches!(parts[0], "configs" | "pipelines")
+        {
+            Some("takes the place of a file ferry generates")
+        } else if !seen.insert(f.path.as_str()) {
+            Some("is given twice")
+        } else if f.text.contains('\0') {
+            Some("holds a NUL byte")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            out.push(
+                Diagnostic::error(
+                    "F0210",
+                    format!("project file `{}` {problem}", f.path.escape_debug()),
+                )
+                .with_primary(f.span, "provided here"),
+            );
+        }
+    }
+    for d in &workflow.dependencies {
+        let name_ok = is_distribution(&d.distribution);
+        let import_ok = d.import.split('.').all(crate::verify::is_valid_identifier);
+        if !name_ok || !import_ok {
+            out.push(
+                Diagnostic::error(
+                    "F0210",
+                    format!(
+                        "dependency `{}` for import `{}` is not a distribution and module name",
+                        d.distribution.escape_debug(),
+                        d.import.escape_debug()
+                    ),
+                )
+                .with_primary(d.span, "needed here"),
+            );
+        }
+    }
+}
+
+/// A PEP 508 name with optional `[extras]` and a version specifier made of the
+/// characters such specifiers use.
+fn is_distribution(spec: &str) -> bool {
+    let name_end = spec
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(spec.len());
+    let (name, rest) = spec.split_at(name_end);
+    let rest = match rest.strip_prefix('[') {
+        Some(r) => match r.split_once(']') {
+            Some((extras, after))
+                if extras.split(',').all(|e| {
+                    !e.is_empty()
+                        && e.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                }) =>
+            {
+                after
+            }
+            _ => return false,
+        },
+        None => rest,
+    };
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && rest.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '<' | '>' | '=' | '!' | '~' | '.' | '*' | ',' | '+' | '-')
+        })
+}
 
 /// Regions (Map iterations, Parallel branches) nest at most this deep; deeper IR is
 /// rejected (F0209) rather than risking the stack of every later phase.
@@ -126,6 +230,7 @@ pub fn verify(workflow: &Workflow, options: VerifyOptions) -> Vec<Diagnostic> {
     for resource in &workflow.resources {
         check_inputs_named(&resource.config, resource.span, &mut out);
     }
+    check_project_files(workflow, &mut out);
     out
 }
 

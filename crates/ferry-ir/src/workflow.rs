@@ -90,6 +90,31 @@ pub struct ModelRegistration {
     pub mapping: Mapping,
 }
 
+/// A file the source provides to the generated project, written at `path` (relative,
+/// `/`-separated): a module of helpers that carried step bodies import, a script a job
+/// runs, data it reads. Python files go through the back end's output verifier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectFile {
+    pub path: String,
+    /// What the file is, for the report (e.g. `support module my_pkg.utils`).
+    pub what: String,
+    pub text: String,
+    pub span: Span,
+    /// Keep the bytes as they are (a user's script run unchanged): not formatted, and
+    /// excluded from ruff in the generated pyproject.toml. Otherwise a Python file is
+    /// laid out by the formatter like ferry's own modules.
+    pub verbatim: bool,
+}
+
+/// A package the generated code needs: `distribution` (a PEP 508 name with optional
+/// extras and version) provides top-level module `import`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dependency {
+    pub distribution: String,
+    pub import: String,
+    pub span: Span,
+}
+
 /// One compilation unit: everything lowered from one input (file or code location).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Workflow {
@@ -100,6 +125,8 @@ pub struct Workflow {
     pub triggers: Vec<Trigger>,
     pub resources: Vec<Resource>,
     pub models: Vec<ModelRegistration>,
+    pub files: Vec<ProjectFile>,
+    pub dependencies: Vec<Dependency>,
 }
 
 impl Workflow {
@@ -112,6 +139,8 @@ impl Workflow {
             triggers: Vec::new(),
             resources: Vec::new(),
             models: Vec::new(),
+            files: Vec::new(),
+            dependencies: Vec::new(),
         }
     }
 

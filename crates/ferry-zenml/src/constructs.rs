@@ -98,6 +98,19 @@ pub fn record(workflow: &Workflow, plan: &Plan, cx: &mut Context) {
             r.span,
         ));
     }
+    for f in &workflow.files {
+        cx.record.push(Entry::new(
+            EntryKind::Detail,
+            f.what.clone(),
+            format!(
+                "`{}`{}",
+                f.path,
+                if f.verbatim { " (as written)" } else { "" }
+            ),
+            Disposition::Translated,
+            f.span,
+        ));
+    }
     for m in &workflow.models {
         cx.record.push(entry(
             EntryKind::Model,

@@ -148,6 +148,15 @@ pub fn emit(
 ) -> Emitted {
     let plan = names::Plan::new(workflow);
     let mut cx = context::Context::new(sources);
+    // Packages and modules the source provides are first party too.
+    for f in workflow.files.iter().filter(|f| f.path.ends_with(".py")) {
+        let top = f.path.split('/').next().unwrap_or_default();
+        cx.first_party
+            .insert(top.strip_suffix(".py").unwrap_or(top).to_string());
+    }
+    for d in &workflow.dependencies {
+        cx.require(&d.distribution);
+    }
     let mut python: Vec<(String, writer::Unformatted)> = Vec::new();
     for planned in &plan.steps {
         if let Some(module) = step_module::emit(planned, &plan, &mut cx) {
@@ -167,6 +176,25 @@ pub fn emit(
     init.line(code::Code::docstring("Migrated pipeline definitions."));
     python.push(("pipelines/__init__.py".into(), init.finish()));
     python.push(("run.py".into(), project_files::run_py(workflow, &plan, &cx)));
+    let mut verbatim: Vec<(String, String)> = Vec::new();
+    for f in &workflow.files {
+        if python.iter().any(|(p, _)| *p == f.path) {
+            cx.internal(format!(
+                "the source's file `{}` would replace a module ferry generates",
+                f.path
+            ));
+            continue;
+        }
+        if f.path.ends_with(".py") && !f.verbatim {
+            let mut w = writer::Writer::new();
+            let start = w.offset();
+            w.carried(&code::Code::carried(&f.text));
+            w.mark(start, f.span, f.what.clone());
+            python.push((f.path.clone(), w.finish()));
+        } else {
+            verbatim.push((f.path.clone(), f.text.clone()));
+        }
+    }
     constructs::record(workflow, &plan, &mut cx);
 
     let mut emitted = Emitted::default();
@@ -205,6 +233,9 @@ pub fn emit(
             }
         }
     }
+    for (path, text) in verbatim {
+        emitted.files.insert(path, text);
+    }
     for (path, text) in configs::emit(workflow, &plan, options, &mut cx.diagnostics) {
         emitted.files.insert(path, text);
     }
@@ -218,7 +249,13 @@ pub fn emit(
     );
     let source_map = map.finish();
     if !broken {
-        let provided = provided_imports(&project_files::dependencies(&cx));
+        let mut provided = provided_imports(&project_files::dependencies(&cx));
+        provided.extend(
+            workflow
+                .dependencies
+                .iter()
+                .map(|d| d.import.split('.').next().unwrap_or_default().to_string()),
+        );
         for problem in verify::verify_project(&emitted.files, &provided) {
             cx.diagnostics
                 .push(verifier_diagnostic(&problem, &source_map));

@@ -167,9 +167,25 @@ pub fn pyproject(workflow: &Workflow, cx: &Context) -> String {
 [project]\nname = \"{name}\"\nversion = \"0.1.0\"\ndescription = \"ZenML project migrated by ferry\"\n\
 requires-python = \">=3.12\"\ndependencies = [{}]\n\n\
 # The code runs from this folder; installing the project installs only its dependencies.\n\
-[tool.setuptools]\npackages = []\npy-modules = []\n\n[tool.ruff]\nline-length = 88\n",
-        deps.join(", ")
+[tool.setuptools]\npackages = []\npy-modules = []\n\n[tool.ruff]\nline-length = 88\n{}",
+        deps.join(", "),
+        verbatim_excludes(workflow)
     )
+}
+
+/// The user's scripts, kept byte for byte, are not ferry's to lint or format.
+fn verbatim_excludes(workflow: &Workflow) -> String {
+    let paths: Vec<String> = workflow
+        .files
+        .iter()
+        .filter(|f| f.verbatim)
+        .map(|f| serde_json::to_string(&f.path).unwrap_or_default())
+        .collect();
+    if paths.is_empty() {
+        String::new()
+    } else {
+        format!("extend-exclude = [{}]\n", paths.join(", "))
+    }
 }
 
 pub fn readme(workflow: &Workflow, plan: &Plan, cx: &Context) -> String {

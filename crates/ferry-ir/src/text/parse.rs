@@ -8,10 +8,10 @@ use super::lex::{
     skip_ws, span, string, unsigned,
 };
 use crate::{
-    Binding, BranchRule, CachePolicy, Catch, CompareOp, Condition, Edge, EdgeKind, Frontend, Input,
-    IntegrationPattern, Mapping, MappingClass, ModelRegistration, Output, ParamType, Parameter,
-    Pipeline, Placeholder, PlaceholderKind, PortType, Resource, RetryPolicy, Segment, SourceRef,
-    Step, StepKind, Trigger, TriggerKind, Value, Workflow,
+    Binding, BranchRule, CachePolicy, Catch, CompareOp, Condition, Dependency, Edge, EdgeKind,
+    Frontend, Input, IntegrationPattern, Mapping, MappingClass, ModelRegistration, Output,
+    ParamType, Parameter, Pipeline, Placeholder, PlaceholderKind, PortType, ProjectFile, Resource,
+    RetryPolicy, Segment, SourceRef, Step, StepKind, Trigger, TriggerKind, Value, Workflow,
 };
 
 const MAX_DEPTH: usize = 64;
@@ -132,6 +132,33 @@ fn workflow(i: &str) -> PResult<'_, Workflow> {
                 approval,
                 span: s,
                 mapping: m,
+            });
+            i = rest;
+        } else if let Ok((rest, _)) = kw("file")(i) {
+            let (rest, path) = string(rest)?;
+            let (rest, what) = string(rest)?;
+            let (rest, verbatim) = match kw("verbatim")(rest) {
+                Ok((rest, _)) => (rest, true),
+                Err(_) => (rest, false),
+            };
+            let (rest, s) = span(rest)?;
+            let (rest, text) = string(rest)?;
+            wf.files.push(ProjectFile {
+                path,
+                what,
+                text,
+                span: s,
+                verbatim,
+            });
+            i = rest;
+        } else if let Ok((rest, _)) = kw("dependency")(i) {
+            let (rest, distribution) = string(rest)?;
+            let (rest, import) = string(rest)?;
+            let (rest, s) = span(rest)?;
+            wf.dependencies.push(Dependency {
+                distribution,
+                import,
+                span: s,
             });
             i = rest;
         } else {

@@ -454,6 +454,8 @@ pub fn print(workflow: &Workflow) -> String {
     if !workflow.triggers.is_empty()
         || !workflow.resources.is_empty()
         || !workflow.models.is_empty()
+        || !workflow.files.is_empty()
+        || !workflow.dependencies.is_empty()
     {
         p.out.push('\n');
     }
@@ -492,6 +494,24 @@ pub fn print(workflow: &Workflow) -> String {
             opt_string(&m.approval),
             span(m.span),
             mapping(&m.mapping)
+        ));
+    }
+    for f in &workflow.files {
+        p.line(&format!(
+            "file {} {}{} {} {}",
+            quote(&f.path),
+            quote(&f.what),
+            if f.verbatim { " verbatim" } else { "" },
+            span(f.span),
+            quote(&f.text)
+        ));
+    }
+    for d in &workflow.dependencies {
+        p.line(&format!(
+            "dependency {} {} {}",
+            quote(&d.distribution),
+            quote(&d.import),
+            span(d.span)
         ));
     }
     p.out
