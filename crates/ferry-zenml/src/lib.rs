@@ -129,6 +129,13 @@ NotImplementedError with a `# TODO(migration):`, and it is listed under Flagged 
 the pipeline fails loudly at that step instead of pretending to work.",
     },
     CodeInfo {
+        code: "F0711",
+        title: "carried Python body does not parse",
+        explanation: "A step's Python body, as the input gives it (a `.ferry` file written by \
+hand), is not valid Python. The step is generated as a stand-in that raises and this error points \
+at the body; fix the body in the source.",
+    },
+    CodeInfo {
         code: "F0703",
         title: "schedule cannot be kept on this target",
         explanation: "A schedule belongs to a pipeline that must be dynamic (it branches on data or \
