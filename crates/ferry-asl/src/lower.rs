@@ -1298,6 +1298,7 @@ fn task_kind(resource: &str) -> (StepKind, Vec<Input>) {
                 action: action.to_string(),
                 pattern,
                 request: Value::Object(Vec::new()),
+                target: None,
             },
             Vec::new(),
         );

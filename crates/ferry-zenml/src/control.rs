@@ -321,6 +321,11 @@ impl<'a, 'p> Body<'a, 'p> {
                         self.needs.unresolved_helper = true;
                         format!("unresolved({})", python::string(&ph.text))
                     }
+                    Binding::Expr(e) => {
+                        self.needs.unresolved_helper = true;
+                        let text = ferry_ir::text::print_expr(e);
+                        format!("unresolved({})", python::string(&text))
+                    }
                 };
                 let results = self.namer.fresh(&format!("{}_results", step.name));
                 self.line(indent, "# Migration note: the fan-out runs its iterations one after another here; use step.map(...) for concurrency");
@@ -452,7 +457,7 @@ impl<'a, 'p> Body<'a, 'p> {
                         Expr::atom(var),
                     ));
                 }
-                Binding::Literal(_) | Binding::Unresolved(_) => {}
+                Binding::Literal(_) | Binding::Unresolved(_) | Binding::Expr(_) => {}
             }
         }
         if !self.dynamic {
@@ -643,6 +648,11 @@ impl<'a, 'p> Body<'a, 'p> {
             Binding::Unresolved(ph) => {
                 self.needs.unresolved_helper = true;
                 format!("unresolved({})", python::string(&ph.text))
+            }
+            Binding::Expr(e) => {
+                self.needs.unresolved_helper = true;
+                let text = ferry_ir::text::print_expr(e);
+                format!("unresolved({})", python::string(&text))
             }
         }
     }

@@ -125,6 +125,16 @@ fn params(planned: &PlannedStep, plan: &Plan) -> Vec<Param> {
                     ph.text
                 )),
             },
+            Binding::Expr(e) => Param {
+                name: param_name(planned.step, &input.name),
+                annotation: "Any".into(),
+                default: Some("None".into()),
+                prelude: None,
+                todo: Some(format!(
+                    "`{}` is computed at run time and not rendered yet; pass it in.",
+                    ferry_ir::text::print_expr(e)
+                )),
+            },
         })
         .collect()
 }
@@ -320,6 +330,7 @@ fn body(step: &Step, imports: &mut BTreeSet<&'static str>) -> Vec<String> {
             action,
             pattern,
             request,
+            ..
         } => {
             imports.insert("import boto3");
             let mut lines = render_assignment("request", &python::value(request, &input));
