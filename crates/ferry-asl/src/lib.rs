@@ -9,6 +9,7 @@ mod codes;
 mod dataflow;
 mod doc;
 mod json;
+pub mod jsonata;
 mod lower;
 mod paths;
 mod validate;
