@@ -9,6 +9,7 @@
 
 mod architecture;
 mod configs;
+pub mod expr;
 mod control;
 mod imports;
 mod names;
