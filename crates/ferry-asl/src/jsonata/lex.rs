@@ -122,7 +122,6 @@ fn string(i: &str, quote: char) -> Result<(&str, String), String> {
             '"' => out.push('"'),
             '\\' => out.push('\\'),
             '/' => out.push('/'),
-            '\'' => out.push('\''),
             'b' => out.push('\u{8}'),
             'f' => out.push('\u{c}'),
             'n' => out.push('\n'),
@@ -245,9 +244,9 @@ mod tests {
             ]
         );
         assert_eq!(
-            toks("'a\\'b' & \"c\" /* x */ & `d e`"),
+            toks("'a\\\"b' & \"c\" /* x */ & `d e`"),
             vec![
-                Tok::Str("a'b".into()),
+                Tok::Str("a\"b".into()),
                 Tok::Op("&"),
                 Tok::Str("c".into()),
                 Tok::Op("&"),

@@ -95,10 +95,7 @@ mod tests {
 
     #[test]
     fn operators_and_constructors() {
-        assert_eq!(
-            p("'a' & $b & 'c'"),
-            "(& (& \"a\" $b) \"c\")"
-        );
+        assert_eq!(p("'a' & $b & 'c'"), "(& (& \"a\" $b) \"c\")");
         assert_eq!(p("1 + 2 * 3"), "(+ 1 (* 2 3))");
         assert_eq!(p("-(1)"), "-1");
         assert_eq!(p("- $x"), "(neg $x)");

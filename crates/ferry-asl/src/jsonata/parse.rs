@@ -208,7 +208,11 @@ impl<'t> Parser<'t> {
                 "null" => Node::Value(Expr::Null),
                 "function" | "λ" => Node::Value(self.lambda(start)?),
                 "and" | "or" | "in" => {
-                    return Err(Problem::syntax(start, end, format!("`{n}` needs a left operand")));
+                    return Err(Problem::syntax(
+                        start,
+                        end,
+                        format!("`{n}` needs a left operand"),
+                    ));
                 }
                 _ => {
                     self.relative(start, end, "a field name")?;
@@ -355,7 +359,11 @@ impl<'t> Parser<'t> {
         }
         self.expect(")")?;
         if self.is_op("<") {
-            return Err(Problem::unsupported(start, start + 8, "a function signature `<...>`"));
+            return Err(Problem::unsupported(
+                start,
+                start + 8,
+                "a function signature `<...>`",
+            ));
         }
         self.expect("{")?;
         let body = self.expression(0)?;
@@ -387,7 +395,11 @@ impl<'t> Parser<'t> {
             }
             "[" => {
                 if self.is_op("]") {
-                    return Err(Problem::unsupported(start, end, "the keep-array suffix `[]`"));
+                    return Err(Problem::unsupported(
+                        start,
+                        end,
+                        "the keep-array suffix `[]`",
+                    ));
                 }
                 self.scope += 1;
                 let pred = self.expression(0);
@@ -492,7 +504,11 @@ impl<'t> Parser<'t> {
                 format!("the `{op}` variable binding in a path"),
             )),
             ":=" => Err(Problem::unsupported(start, end, "variable binding `:=`")),
-            "|" => Err(Problem::unsupported(start, end, "the transform operator `|...|`")),
+            "|" => Err(Problem::unsupported(
+                start,
+                end,
+                "the transform operator `|...|`",
+            )),
             ".." => Err(Problem::unsupported(start, end, "a range `a..b`")),
             _ => {
                 let binary = match op {
@@ -546,7 +562,9 @@ impl<'t> Parser<'t> {
                         return Err(Problem::syntax(
                             at,
                             dot + 1 + other.len(),
-                            format!("`$states.{other}` does not exist (input, result, context or errorOutput)"),
+                            format!(
+                                "`$states.{other}` does not exist (input, result, context or errorOutput)"
+                            ),
                         ));
                     }
                 },

@@ -466,15 +466,21 @@ def _js_number(x):
     return f"{sign}{digits[0]}{tail}e{'+' if e - 1 >= 0 else '-'}{abs(e - 1)}"
 
 
-def _json_value(v):
+def _json_value(v, precision=False):
     if isinstance(v, float):
         if not math.isfinite(v):
             _fail("the number cannot be written as JSON")
-        return float(f"{v:.15g}")
+        return float(f"{v:.15g}") if precision else _num(v)
     if _is_array(v):
-        return [_json_value(x) for x in v if x is not UNDEFINED and not callable(x)]
+        return [
+            _json_value(x, precision)
+            for x in v
+            if x is not UNDEFINED and not isinstance(x, Lambda)
+        ]
     if isinstance(v, dict):
-        return {k: _json_value(x) for k, x in v.items() if x is not UNDEFINED}
+        return {
+            k: _json_value(x, precision) for k, x in v.items() if x is not UNDEFINED
+        }
     if isinstance(v, Lambda):
         return ""
     return v
@@ -500,7 +506,7 @@ def _dumps(v, indent=None):
             return "{" + ",".join(parts) + end + "}"
         return json.dumps(x, ensure_ascii=False)
 
-    return walk(_json_value(v), 0)
+    return walk(_json_value(v, precision=True), 0)
 
 
 def string(v, prettify=False):

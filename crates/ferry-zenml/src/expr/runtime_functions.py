@@ -170,14 +170,15 @@ def replace(v, pattern, replacement, limit=UNDEFINED):
 
 def base64encode(v):
     s = _str_arg(v, "$base64encode")
-    return (
-        UNDEFINED if s is None else base64.b64encode(s.encode("utf-8")).decode("ascii")
-    )
+    if s is None:
+        return UNDEFINED
+    # As the reference implementation: each character's low byte (latin-1).
+    return base64.b64encode(bytes(ord(c) & 0xFF for c in s)).decode("ascii")
 
 
 def base64decode(v):
     s = _str_arg(v, "$base64decode")
-    return UNDEFINED if s is None else base64.b64decode(s).decode("utf-8")
+    return UNDEFINED if s is None else base64.b64decode(s).decode("latin-1")
 
 
 def _num_arg(v, what):
