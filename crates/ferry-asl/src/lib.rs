@@ -5,13 +5,17 @@
 //! It must not depend on any other front end or on a back end, and it must never
 //! panic on bad input: every problem is a coded diagnostic (F03xx) on its span.
 
+mod choice;
 mod codes;
 mod dataflow;
 mod doc;
 mod json;
 pub mod jsonata;
+pub mod jsonpath;
 mod lower;
 mod paths;
+mod spans;
+mod tasks;
 mod validate;
 mod yaml;
 

@@ -11,15 +11,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use ferry_diagnostics::{Diagnostic, MigrationFlag, Span};
 use ferry_ir::naming::Namer;
 use ferry_ir::{
-    Binding, BranchRule, Catch, CompareOp, Condition, EdgeKind, Input, IntegrationPattern, Mapping,
-    Output, ParamType, Parameter, Pipeline, Placeholder, PlaceholderKind, PortType, RetryPolicy,
-    Segment, Step, StepKind, Value,
+    Binding, Catch, EdgeKind, Input, Mapping, Output, ParamType, Parameter, Pipeline, Placeholder,
+    PlaceholderKind, PortType, RetryPolicy, Segment, Step, StepKind, Value,
 };
 use petgraph::stable_graph::NodeIndex;
 
 use crate::dataflow::{Abs, Origin};
 use crate::doc::{Kind, Node};
 use crate::paths::{RefPath, Root, Seg, intrinsic_paths, parse_intrinsic, parse_path};
+use crate::tasks::{sagemaker_hints, task_kind, task_mapping};
 
 pub const RESULT: &str = "result";
 
@@ -127,16 +127,16 @@ fn segments(path: &RefPath) -> Option<Vec<Segment>> {
 }
 
 /// One state of a machine, as the lowering sees it.
-struct State<'n> {
-    name: &'n str,
+pub(crate) struct State<'n> {
+    pub(crate) name: &'n str,
     key_span: Span,
-    node: &'n Node,
-    ty: &'n str,
-    jsonata: bool,
+    pub(crate) node: &'n Node,
+    pub(crate) ty: &'n str,
+    pub(crate) jsonata: bool,
 }
 
 impl State<'_> {
-    fn field(&self, f: &str) -> Option<&Node> {
+    pub(crate) fn field(&self, f: &str) -> Option<&Node> {
         self.node.get(f)
     }
 
@@ -487,7 +487,7 @@ impl MachineLowering<'_, '_> {
     }
 
     /// A binding for the value at `path` of the state's (effective) input.
-    fn bind(&mut self, doc: &Abs, text: &str, span: Span) -> Binding {
+    pub(crate) fn bind(&mut self, doc: &Abs, text: &str, span: Span) -> Binding {
         let placeholder = |kind: PlaceholderKind| {
             Binding::Unresolved(Placeholder {
                 kind,
@@ -549,7 +549,7 @@ impl MachineLowering<'_, '_> {
         }
     }
 
-    fn note_unknown(&mut self, text: &str, span: Span, why: &str) {
+    pub(crate) fn note_unknown(&mut self, text: &str, span: Span, why: &str) {
         self.cx.diagnostics.push(
             Diagnostic::note(
                 "F0317",
@@ -1097,336 +1097,9 @@ impl MachineLowering<'_, '_> {
             ),
         }
     }
-
-    fn choice(&mut self, s: &State, doc: &Abs) -> ((StepKind, Vec<Input>), Mapping) {
-        let mut rules = Vec::new();
-        for (i, rule) in s
-            .field("Choices")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let condition = if s.jsonata {
-                match rule.get("Condition").map(|c| &c.kind) {
-                    Some(Kind::Bool(b)) => Condition::Compare {
-                        lhs: Binding::Literal(Value::Bool(*b)),
-                        op: CompareOp::Eq,
-                        rhs: Binding::Literal(Value::Bool(true)),
-                    },
-                    Some(Kind::String(t)) => Condition::Expr {
-                        language: "jsonata".into(),
-                        text: t.clone(),
-                    },
-                    _ => Condition::Expr {
-                        language: "jsonata".into(),
-                        text: String::new(),
-                    },
-                }
-            } else {
-                self.condition(rule, doc, 0)
-            };
-            rules.push(BranchRule {
-                label: format!("case{i}"),
-                condition,
-                span: rule.span,
-            });
-        }
-        let default = s.field("Default").map(|_| "default".to_string());
-        // The branch reads each producer's result as a whole; conditions project into it.
-        let mut inputs: Vec<Input> = Vec::new();
-        let mut seen = BTreeSet::new();
-        for r in &rules {
-            collect_step_reads(&r.condition, &mut |step, port| {
-                if seen.insert((step.to_string(), port.to_string())) {
-                    inputs.push(Input {
-                        name: format!("{step}_{port}"),
-                        ty: PortType::Json,
-                        binding: Binding::StepOutput {
-                            step: step.to_string(),
-                            port: port.to_string(),
-                            projection: Vec::new(),
-                        },
-                        span: r.span,
-                    });
-                }
-            });
-        }
-        (
-            (StepKind::Branch { rules, default }, inputs),
-            Mapping::approximate(
-                "Choice",
-                "the branch becomes Python if/elif/else on loaded artifacts in a dynamic pipeline",
-            ),
-        )
-    }
-
-    fn condition(&mut self, rule: &Node, doc: &Abs, depth: usize) -> Condition {
-        if depth > 64 {
-            return Condition::Expr {
-                language: "jsonpath".into(),
-                text: "nested too deeply".into(),
-            };
-        }
-        if let Some(items) = rule.get("And") {
-            return Condition::And(
-                items
-                    .items()
-                    .iter()
-                    .map(|r| self.condition(r, doc, depth + 1))
-                    .collect(),
-            );
-        }
-        if let Some(items) = rule.get("Or") {
-            return Condition::Or(
-                items
-                    .items()
-                    .iter()
-                    .map(|r| self.condition(r, doc, depth + 1))
-                    .collect(),
-            );
-        }
-        if let Some(inner) = rule.get("Not") {
-            return Condition::Not(Box::new(self.condition(inner, doc, depth + 1)));
-        }
-        let variable = rule.get("Variable");
-        let lhs = match variable.and_then(|v| v.as_str().map(|t| (t, v.span))) {
-            Some((t, sp)) => self.bind(doc, t, sp),
-            None => Binding::Literal(Value::Null),
-        };
-        let Some((key, value)) = rule
-            .fields()
-            .iter()
-            .find(|(k, _)| crate::validate::is_operator(&k.text))
-        else {
-            return Condition::Expr {
-                language: "jsonpath".into(),
-                text: "no operator".into(),
-            };
-        };
-        let (op_name, is_path) = match key.text.strip_suffix("Path") {
-            Some(base) if !key.text.starts_with("Is") => (base, true),
-            _ => (key.text.as_str(), false),
-        };
-        let rhs = if is_path {
-            value
-                .as_str()
-                .map(|t| self.bind(doc, t, value.span))
-                .unwrap_or(Binding::Literal(Value::Null))
-        } else {
-            Binding::Literal(value.to_value())
-        };
-        let op = match op_name {
-            n if n.ends_with("Equals")
-                && !n.ends_with("LessThanEquals")
-                && !n.ends_with("GreaterThanEquals") =>
-            {
-                CompareOp::Eq
-            }
-            n if n.ends_with("LessThanEquals") => CompareOp::Le,
-            n if n.ends_with("GreaterThanEquals") => CompareOp::Ge,
-            n if n.ends_with("LessThan") => CompareOp::Lt,
-            n if n.ends_with("GreaterThan") => CompareOp::Gt,
-            "StringMatches" => CompareOp::Matches,
-            "IsNull" => CompareOp::IsNull,
-            "IsPresent" => CompareOp::IsPresent,
-            "IsNumeric" => CompareOp::IsNumeric,
-            "IsString" => CompareOp::IsString,
-            "IsBoolean" => CompareOp::IsBoolean,
-            _ => CompareOp::IsTimestamp,
-        };
-        Condition::Compare { lhs, op, rhs }
-    }
-}
-
-fn collect_step_reads(c: &Condition, f: &mut impl FnMut(&str, &str)) {
-    match c {
-        Condition::Compare { lhs, rhs, .. } => {
-            for b in [lhs, rhs] {
-                if let Binding::StepOutput { step, port, .. } = b {
-                    f(step, port);
-                }
-            }
-        }
-        Condition::And(items) | Condition::Or(items) => {
-            items.iter().for_each(|i| collect_step_reads(i, f))
-        }
-        Condition::Not(inner) => collect_step_reads(inner, f),
-        Condition::Expr { .. } => {}
-    }
 }
 
 pub fn is_jsonata(s: &str) -> bool {
     let t = s.trim();
     t.starts_with("{%") && t.ends_with("%}")
-}
-
-fn integration(action: &str) -> (&str, IntegrationPattern) {
-    if let Some(a) = action.strip_suffix(".sync:2") {
-        (a, IntegrationPattern::Sync2)
-    } else if let Some(a) = action.strip_suffix(".sync") {
-        (a, IntegrationPattern::Sync)
-    } else if let Some(a) = action.strip_suffix(".waitForTaskToken") {
-        (a, IntegrationPattern::WaitForTaskToken)
-    } else {
-        (action, IntegrationPattern::RequestResponse)
-    }
-}
-
-fn task_kind(resource: &str) -> (StepKind, Vec<Input>) {
-    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
-        let (service_action, pattern) = integration(rest);
-        let (service, action) = match service_action.strip_prefix("aws-sdk:") {
-            Some(sdk) => sdk.split_once(':').unwrap_or((sdk, "")),
-            None => service_action
-                .split_once(':')
-                .unwrap_or((service_action, "")),
-        };
-        if service == "lambda" && action == "invoke" {
-            return (
-                StepKind::Lambda {
-                    function: String::new(),
-                    payload: Value::Object(Vec::new()),
-                    pattern,
-                },
-                Vec::new(),
-            );
-        }
-        return (
-            StepKind::ServiceCall {
-                service: service.to_string(),
-                action: action.to_string(),
-                pattern,
-                request: Value::Object(Vec::new()),
-                target: None,
-            },
-            Vec::new(),
-        );
-    }
-    if resource.contains(":activity:") {
-        return (
-            StepKind::Activity {
-                arn: resource.to_string(),
-            },
-            Vec::new(),
-        );
-    }
-    if resource.contains(":lambda:") || (resource.starts_with("${") && resource.ends_with('}')) {
-        return (
-            StepKind::Lambda {
-                function: resource.to_string(),
-                payload: Value::Object(Vec::new()),
-                pattern: IntegrationPattern::RequestResponse,
-            },
-            Vec::new(),
-        );
-    }
-    (
-        StepKind::Opaque {
-            construct: format!("Task({resource})"),
-            config: Value::String(resource.to_string()),
-        },
-        Vec::new(),
-    )
-}
-
-fn task_mapping(resource: &str) -> Mapping {
-    let construct = format!(
-        "Task({})",
-        resource
-            .strip_prefix("arn:aws:states:::")
-            .unwrap_or(resource)
-    );
-    if resource.ends_with(".waitForTaskToken") {
-        return Mapping::absent(
-            construct,
-            "the callback-token pause has no ZenML equivalent; redesign as two pipelines joined by the external event, or poll inside a step",
-            MigrationFlag::High,
-        );
-    }
-    if resource.contains(":activity:") {
-        return Mapping::absent(
-            construct,
-            "activity workers poll Step Functions for work; move the worker's code into a step",
-            MigrationFlag::High,
-        );
-    }
-    if resource.starts_with("${") {
-        return Mapping::approximate(construct, "the resource is a deploy-time substitution, assumed to be a Lambda function invoked from a step").with_flag(MigrationFlag::Medium);
-    }
-    if resource.contains("lambda") {
-        return Mapping::approximate(
-            construct,
-            "invokes the Lambda function with boto3 from a step; port its code into the step to drop the Lambda",
-        );
-    }
-    if resource.contains(":::sagemaker:") {
-        return Mapping::approximate(
-            construct,
-            "launches the SageMaker job from a step with boto3 (.sync waits with a boto3 waiter); or keep SageMaker through the orchestrator settings in prod.yaml",
-        );
-    }
-    if resource.starts_with("arn:aws:states:::") {
-        return Mapping::approximate(construct, "calls the AWS API with boto3 from a step");
-    }
-    Mapping::absent(construct, "unrecognised Task resource", MigrationFlag::High)
-}
-
-/// Runtime hints of a SageMaker job request (kept apart from business parameters).
-fn sagemaker_hints(request: &Value) -> ferry_ir::RuntimeHints {
-    let mut hints = ferry_ir::RuntimeHints::new();
-    let lookup = |path: &[&str]| -> Option<&Value> {
-        let mut cur = request;
-        for p in path {
-            cur = cur.get(p)?;
-        }
-        Some(cur)
-    };
-    let candidates: &[(&str, &[&[&str]])] = &[
-        (
-            "instance_type",
-            &[
-                &["ProcessingResources", "ClusterConfig", "InstanceType"],
-                &["ResourceConfig", "InstanceType"],
-                &["TransformResources", "InstanceType"],
-            ],
-        ),
-        (
-            "instance_count",
-            &[
-                &["ProcessingResources", "ClusterConfig", "InstanceCount"],
-                &["ResourceConfig", "InstanceCount"],
-                &["TransformResources", "InstanceCount"],
-            ],
-        ),
-        (
-            "volume_size_in_gb",
-            &[
-                &["ProcessingResources", "ClusterConfig", "VolumeSizeInGB"],
-                &["ResourceConfig", "VolumeSizeInGB"],
-            ],
-        ),
-        (
-            "max_runtime_in_seconds",
-            &[&["StoppingCondition", "MaxRuntimeInSeconds"]],
-        ),
-        ("execution_role", &[&["RoleArn"], &["ExecutionRoleArn"]]),
-        (
-            "image",
-            &[
-                &["AppSpecification", "ImageUri"],
-                &["AlgorithmSpecification", "TrainingImage"],
-                &["PrimaryContainer", "Image"],
-            ],
-        ),
-        ("output_s3_uri", &[&["OutputDataConfig", "S3OutputPath"]]),
-    ];
-    for (hint, paths) in candidates {
-        if let Some(v) = paths.iter().find_map(|p| lookup(p))
-            && !matches!(v, Value::Input(_))
-        {
-            hints.insert(hint.to_string(), v.clone());
-        }
-    }
-    hints
 }

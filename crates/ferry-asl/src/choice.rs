@@ -1,0 +1,171 @@
+//! Choice states: JSONPath rules (Variable + operator, And/Or/Not) and JSONata
+//! `Condition`s become branch rules; the values they read become inputs of the branch.
+
+use std::collections::BTreeSet;
+
+use ferry_ir::{
+    Binding, BranchRule, CompareOp, Condition, Input, Mapping, PortType, StepKind, Value,
+};
+
+use crate::dataflow::Abs;
+use crate::doc::{Kind, Node};
+use crate::lower::{MachineLowering, State};
+
+impl MachineLowering<'_, '_> {
+    pub(crate) fn choice(&mut self, s: &State, doc: &Abs) -> ((StepKind, Vec<Input>), Mapping) {
+        let mut rules = Vec::new();
+        for (i, rule) in s
+            .field("Choices")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let condition = if s.jsonata {
+                match rule.get("Condition").map(|c| &c.kind) {
+                    Some(Kind::Bool(b)) => Condition::Compare {
+                        lhs: Binding::Literal(Value::Bool(*b)),
+                        op: CompareOp::Eq,
+                        rhs: Binding::Literal(Value::Bool(true)),
+                    },
+                    Some(Kind::String(t)) => Condition::Expr {
+                        language: "jsonata".into(),
+                        text: t.clone(),
+                    },
+                    _ => Condition::Expr {
+                        language: "jsonata".into(),
+                        text: String::new(),
+                    },
+                }
+            } else {
+                self.condition(rule, doc, 0)
+            };
+            rules.push(BranchRule {
+                label: format!("case{i}"),
+                condition,
+                span: rule.span,
+            });
+        }
+        let default = s.field("Default").map(|_| "default".to_string());
+        // The branch reads each producer's result as a whole; conditions project into it.
+        let mut inputs: Vec<Input> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for r in &rules {
+            collect_step_reads(&r.condition, &mut |step, port| {
+                if seen.insert((step.to_string(), port.to_string())) {
+                    inputs.push(Input {
+                        name: format!("{step}_{port}"),
+                        ty: PortType::Json,
+                        binding: Binding::StepOutput {
+                            step: step.to_string(),
+                            port: port.to_string(),
+                            projection: Vec::new(),
+                        },
+                        span: r.span,
+                    });
+                }
+            });
+        }
+        (
+            (StepKind::Branch { rules, default }, inputs),
+            Mapping::approximate(
+                "Choice",
+                "the branch becomes Python if/elif/else on loaded artifacts in a dynamic pipeline",
+            ),
+        )
+    }
+
+    fn condition(&mut self, rule: &Node, doc: &Abs, depth: usize) -> Condition {
+        if depth > 64 {
+            return Condition::Expr {
+                language: "jsonpath".into(),
+                text: "nested too deeply".into(),
+            };
+        }
+        if let Some(items) = rule.get("And") {
+            return Condition::And(
+                items
+                    .items()
+                    .iter()
+                    .map(|r| self.condition(r, doc, depth + 1))
+                    .collect(),
+            );
+        }
+        if let Some(items) = rule.get("Or") {
+            return Condition::Or(
+                items
+                    .items()
+                    .iter()
+                    .map(|r| self.condition(r, doc, depth + 1))
+                    .collect(),
+            );
+        }
+        if let Some(inner) = rule.get("Not") {
+            return Condition::Not(Box::new(self.condition(inner, doc, depth + 1)));
+        }
+        let variable = rule.get("Variable");
+        let lhs = match variable.and_then(|v| v.as_str().map(|t| (t, v.span))) {
+            Some((t, sp)) => self.bind(doc, t, sp),
+            None => Binding::Literal(Value::Null),
+        };
+        let Some((key, value)) = rule
+            .fields()
+            .iter()
+            .find(|(k, _)| crate::validate::is_operator(&k.text))
+        else {
+            return Condition::Expr {
+                language: "jsonpath".into(),
+                text: "no operator".into(),
+            };
+        };
+        let (op_name, is_path) = match key.text.strip_suffix("Path") {
+            Some(base) if !key.text.starts_with("Is") => (base, true),
+            _ => (key.text.as_str(), false),
+        };
+        let rhs = if is_path {
+            value
+                .as_str()
+                .map(|t| self.bind(doc, t, value.span))
+                .unwrap_or(Binding::Literal(Value::Null))
+        } else {
+            Binding::Literal(value.to_value())
+        };
+        let op = match op_name {
+            n if n.ends_with("Equals")
+                && !n.ends_with("LessThanEquals")
+                && !n.ends_with("GreaterThanEquals") =>
+            {
+                CompareOp::Eq
+            }
+            n if n.ends_with("LessThanEquals") => CompareOp::Le,
+            n if n.ends_with("GreaterThanEquals") => CompareOp::Ge,
+            n if n.ends_with("LessThan") => CompareOp::Lt,
+            n if n.ends_with("GreaterThan") => CompareOp::Gt,
+            "StringMatches" => CompareOp::Matches,
+            "IsNull" => CompareOp::IsNull,
+            "IsPresent" => CompareOp::IsPresent,
+            "IsNumeric" => CompareOp::IsNumeric,
+            "IsString" => CompareOp::IsString,
+            "IsBoolean" => CompareOp::IsBoolean,
+            _ => CompareOp::IsTimestamp,
+        };
+        Condition::Compare { lhs, op, rhs }
+    }
+}
+
+fn collect_step_reads(c: &Condition, f: &mut impl FnMut(&str, &str)) {
+    match c {
+        Condition::Compare { lhs, rhs, .. } => {
+            for b in [lhs, rhs] {
+                if let Binding::StepOutput { step, port, .. } = b {
+                    f(step, port);
+                }
+            }
+        }
+        Condition::And(items) | Condition::Or(items) => {
+            items.iter().for_each(|i| collect_step_reads(i, f))
+        }
+        Condition::Not(inner) => collect_step_reads(inner, f),
+        Condition::Expr { .. } => {}
+    }
+}
