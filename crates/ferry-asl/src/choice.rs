@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use ferry_ir::naming::Namer;
 use ferry_ir::{
     Binding, BranchRule, CompareOp, Condition, Input, Mapping, PortType, StepKind, Value,
 };
@@ -10,10 +11,20 @@ use ferry_ir::{
 use crate::dataflow::Abs;
 use crate::doc::{Kind, Node};
 use crate::lower::{MachineLowering, State};
+use crate::trace::{Available, Ports};
+
+/// Where the values a rule reads go.
+pub(crate) struct RuleCx<'p> {
+    ports: &'p mut Ports,
+    namer: &'p mut Namer,
+    prefix: String,
+}
 
 impl MachineLowering<'_, '_> {
     pub(crate) fn choice(&mut self, s: &State, doc: &Abs) -> ((StepKind, Vec<Input>), Mapping) {
         let mut rules = Vec::new();
+        let mut ports = Ports::default();
+        let mut namer = Namer::new();
         for (i, rule) in s
             .field("Choices")
             .map(Node::items)
@@ -22,23 +33,45 @@ impl MachineLowering<'_, '_> {
             .enumerate()
         {
             let condition = if s.jsonata {
-                match rule.get("Condition").map(|c| &c.kind) {
-                    Some(Kind::Bool(b)) => Condition::Compare {
-                        lhs: Binding::Literal(Value::Bool(*b)),
+                match rule.get("Condition") {
+                    Some(
+                        n @ Node {
+                            kind: Kind::String(t),
+                            ..
+                        },
+                    ) => {
+                        let lhs = self.jsonata_binding(
+                            n,
+                            t,
+                            doc,
+                            &Available::default(),
+                            &mut ports,
+                            &mut namer,
+                            &format!("case{i}"),
+                        );
+                        Condition::Compare {
+                            lhs,
+                            op: CompareOp::Eq,
+                            rhs: Binding::Literal(Value::Bool(true)),
+                        }
+                    }
+                    Some(n) => Condition::Compare {
+                        lhs: Binding::Literal(n.to_value()),
                         op: CompareOp::Eq,
                         rhs: Binding::Literal(Value::Bool(true)),
                     },
-                    Some(Kind::String(t)) => Condition::Expr {
-                        language: "jsonata".into(),
-                        text: t.clone(),
-                    },
-                    _ => Condition::Expr {
+                    None => Condition::Expr {
                         language: "jsonata".into(),
                         text: String::new(),
                     },
                 }
             } else {
-                self.condition(rule, doc, 0)
+                let mut cx = RuleCx {
+                    ports: &mut ports,
+                    namer: &mut namer,
+                    prefix: format!("case{i}"),
+                };
+                self.condition(rule, doc, &mut cx, 0)
             };
             rules.push(BranchRule {
                 label: format!("case{i}"),
@@ -48,7 +81,8 @@ impl MachineLowering<'_, '_> {
         }
         let default = s.field("Default").map(|_| "default".to_string());
         // The branch reads each producer's result as a whole; conditions project into it.
-        let mut inputs: Vec<Input> = Vec::new();
+        let span = s.node.span;
+        let mut inputs: Vec<Input> = ports.into_inputs(span);
         let mut seen = BTreeSet::new();
         for r in &rules {
             collect_step_reads(&r.condition, &mut |step, port| {
@@ -75,7 +109,7 @@ impl MachineLowering<'_, '_> {
         )
     }
 
-    fn condition(&mut self, rule: &Node, doc: &Abs, depth: usize) -> Condition {
+    fn condition(&mut self, rule: &Node, doc: &Abs, cx: &mut RuleCx, depth: usize) -> Condition {
         if depth > 64 {
             return Condition::Expr {
                 language: "jsonpath".into(),
@@ -87,7 +121,7 @@ impl MachineLowering<'_, '_> {
                 items
                     .items()
                     .iter()
-                    .map(|r| self.condition(r, doc, depth + 1))
+                    .map(|r| self.condition(r, doc, cx, depth + 1))
                     .collect(),
             );
         }
@@ -96,16 +130,16 @@ impl MachineLowering<'_, '_> {
                 items
                     .items()
                     .iter()
-                    .map(|r| self.condition(r, doc, depth + 1))
+                    .map(|r| self.condition(r, doc, cx, depth + 1))
                     .collect(),
             );
         }
         if let Some(inner) = rule.get("Not") {
-            return Condition::Not(Box::new(self.condition(inner, doc, depth + 1)));
+            return Condition::Not(Box::new(self.condition(inner, doc, cx, depth + 1)));
         }
         let variable = rule.get("Variable");
         let lhs = match variable.and_then(|v| v.as_str().map(|t| (t, v.span))) {
-            Some((t, sp)) => self.bind(doc, t, sp),
+            Some((t, sp)) => self.path_binding(t, doc, cx.ports, cx.namer, &cx.prefix, sp),
             None => Binding::Literal(Value::Null),
         };
         let Some((key, value)) = rule
@@ -125,7 +159,7 @@ impl MachineLowering<'_, '_> {
         let rhs = if is_path {
             value
                 .as_str()
-                .map(|t| self.bind(doc, t, value.span))
+                .map(|t| self.path_binding(t, doc, cx.ports, cx.namer, &cx.prefix, value.span))
                 .unwrap_or(Binding::Literal(Value::Null))
         } else {
             Binding::Literal(value.to_value())

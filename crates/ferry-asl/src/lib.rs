@@ -14,8 +14,11 @@ pub mod jsonata;
 pub mod jsonpath;
 mod lower;
 mod paths;
+mod reshape;
+pub mod services;
 mod spans;
 mod tasks;
+mod trace;
 mod validate;
 mod yaml;
 
@@ -94,7 +97,7 @@ pub fn lower(sources: &SourceMap, file: FileId, options: &Options) -> Lowered {
             diagnostics,
         };
     }
-    let mut cx = lower::Context::new(&mut diagnostics, &options.substitutions);
+    let mut cx = lower::Context::new(&mut diagnostics, &options.substitutions, &source.text);
     declare_substitutions(&document, &mut cx, 0);
     let jsonata = document.get("QueryLanguage").and_then(doc::Node::as_str) == Some("JSONata");
     let name = ferry_ir::naming::to_identifier(stem);

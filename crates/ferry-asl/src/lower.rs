@@ -18,8 +18,9 @@ use petgraph::stable_graph::NodeIndex;
 
 use crate::dataflow::{Abs, Origin};
 use crate::doc::{Kind, Node};
-use crate::paths::{RefPath, Root, Seg, intrinsic_paths, parse_intrinsic, parse_path};
+use crate::paths::{RefPath, Root, Seg, parse_path};
 use crate::tasks::{sagemaker_hints, task_kind, task_mapping};
+use crate::trace::{Available, Ports};
 
 pub const RESULT: &str = "result";
 
@@ -30,14 +31,18 @@ pub struct Context<'a> {
     param_names: BTreeMap<String, String>,
     param_namer: Namer,
     pub substitutions: &'a BTreeMap<String, String>,
+    /// The file's text, for spans inside string values.
+    pub source: &'a str,
 }
 
 impl<'a> Context<'a> {
     pub fn new(
         diagnostics: &'a mut Vec<Diagnostic>,
         substitutions: &'a BTreeMap<String, String>,
+        source: &'a str,
     ) -> Self {
         Context {
+            source,
             diagnostics,
             params: Vec::new(),
             param_names: BTreeMap::new(),
@@ -47,7 +52,7 @@ impl<'a> Context<'a> {
     }
 
     /// The pipeline parameter for an execution-input path (declared on first use).
-    fn input_param(&mut self, path: &[Segment], span: Span) -> String {
+    pub(crate) fn input_param(&mut self, path: &[Segment], span: Span) -> String {
         let key = path_text(path);
         if let Some(name) = self.param_names.get(&key) {
             return name.clone();
@@ -589,7 +594,10 @@ impl MachineLowering<'_, '_> {
                             && !jsonata
                             && let Some(text) = value.as_str()
                         {
-                            let binding = self.expression(text, doc, value.span);
+                            let mut ports = Ports::default();
+                            let binding = self
+                                .path_binding(text, doc, &mut ports, namer, &path_name, value.span);
+                            step.inputs.extend(ports.into_inputs(value.span));
                             let name = namer.fresh(&path_name);
                             step.inputs.push(Input {
                                 name: name.clone(),
@@ -622,20 +630,30 @@ impl MachineLowering<'_, '_> {
                     .collect(),
             ),
             Kind::String(s) if jsonata && is_jsonata(s) => {
-                let name = namer.fresh(if prefix.is_empty() {
+                let prefix = if prefix.is_empty() {
                     "expression"
                 } else {
                     prefix
-                });
+                };
+                let mut ports = Ports::default();
+                let binding = self.jsonata_binding(
+                    node,
+                    s,
+                    doc,
+                    &Available::default(),
+                    &mut ports,
+                    namer,
+                    prefix,
+                );
+                if let Binding::Literal(v) = binding {
+                    return v;
+                }
+                step.inputs.extend(ports.into_inputs(node.span));
+                let name = namer.fresh(prefix);
                 step.inputs.push(Input {
                     name: name.clone(),
                     ty: PortType::Unknown,
-                    binding: Binding::Unresolved(Placeholder {
-                        kind: PlaceholderKind::Jsonata,
-                        text: s.clone(),
-                        span: node.span,
-                        flagged: false,
-                    }),
+                    binding,
                     span: node.span,
                 });
                 Value::Input(name)
@@ -676,31 +694,6 @@ impl MachineLowering<'_, '_> {
             return Value::String(out);
         }
         node.to_value()
-    }
-
-    /// The binding for a `.$` value: a path, a context path or an intrinsic call.
-    fn expression(&mut self, text: &str, doc: &Abs, span: Span) -> Binding {
-        if text.starts_with("States.") {
-            if let Some(call) = parse_intrinsic(text) {
-                let mut read = Vec::new();
-                intrinsic_paths(&call, &mut read);
-                for p in read {
-                    if p.root == Root::Input
-                        && let Some(segs) = segments(&p)
-                    {
-                        // Reading through an intrinsic still depends on the producer.
-                        let _ = doc.get(&segs);
-                    }
-                }
-            }
-            return Binding::Unresolved(Placeholder {
-                kind: PlaceholderKind::JsonPath,
-                text: text.to_string(),
-                span,
-                flagged: false,
-            });
-        }
-        self.bind(doc, text, span)
     }
 
     /// Lower one state: the step, and the abstract document it outputs.
@@ -834,17 +827,25 @@ impl MachineLowering<'_, '_> {
         if s.ty == "Pass" && s.field("Result").is_some() && s.field("Parameters").is_none() {
             result = Abs::From(Origin::Step(step_name.to_string()), Vec::new());
         }
-        if s.field("ResultSelector").is_some() {
+        if let Some(selector) = s.field("ResultSelector") {
+            // Later states read the reshaped fields; they are traced into the raw result.
+            result = crate::reshape::template_abs(selector, &result, 0);
             step.notes.push(
-                "ResultSelector reshaping is not applied: the step returns the whole result".into(),
+                "ResultSelector reshaping is not applied: the step returns the whole result (later steps read the selected fields from it)".into(),
             );
         }
-        let output = if s.jsonata || !matches!(s.ty, "Task" | "Pass" | "Map" | "Parallel") {
-            if s.jsonata && s.field("Output").is_some() {
-                Abs::Unknown("JSONata Output expression".into())
-            } else {
-                effective.clone()
+        let result_state = matches!(s.ty, "Task" | "Map" | "Parallel");
+        let output = if s.jsonata {
+            let mapped = matches!(s.ty, "Map" | "Parallel");
+            let raw = result_state.then_some(&result);
+            match s.field("Output") {
+                Some(o) => crate::reshape::output_abs(o, &input, raw, mapped, 0),
+                // Without Output, Task/Parallel/Map states output their result.
+                None if result_state => result,
+                None => effective.clone(),
             }
+        } else if !matches!(s.ty, "Task" | "Pass" | "Map" | "Parallel") {
+            effective.clone()
         } else {
             match s.field("ResultPath") {
                 Some(n) if n.kind == Kind::Null => input.clone(),
@@ -877,8 +878,21 @@ impl MachineLowering<'_, '_> {
         let span = s.node.span;
         match s.ty {
             "Task" => {
-                let resource = s.field("Resource").and_then(Node::as_str).unwrap_or("");
-                (task_kind(resource), task_mapping(resource))
+                let node = s.field("Resource");
+                let resource = node.and_then(Node::as_str).unwrap_or("");
+                let (kind, inputs, problem) = task_kind(resource);
+                if let Some(problem) = problem {
+                    self.cx.diagnostics.push(
+                        Diagnostic::warning(
+                            "F0323",
+                            format!("service integration has no exact SDK equivalent: {problem}"),
+                        )
+                        .with_primary(node.map_or(span, |n| n.span), "this integration")
+                        .with_flag(MigrationFlag::Medium),
+                    );
+                }
+                let mapping = task_mapping(resource, &kind);
+                ((kind, inputs), mapping)
             }
             "Pass" => {
                 let template = s
@@ -1009,6 +1023,9 @@ impl MachineLowering<'_, '_> {
                         Pipeline::new(format!("{step_name}_iteration"), "empty iteration", span)
                     }
                 };
+                let mut item_ports = Ports::default();
+                let mut item_namer = Namer::new();
+                item_namer.reserve("items");
                 let items = match (
                     s.field("ItemsPath"),
                     s.field("Items"),
@@ -1025,15 +1042,27 @@ impl MachineLowering<'_, '_> {
                     }),
                     (Some(p), _, _) => p
                         .as_str()
-                        .map(|t| self.bind(doc, t, p.span))
+                        .map(|t| {
+                            self.path_binding(
+                                t,
+                                doc,
+                                &mut item_ports,
+                                &mut item_namer,
+                                "items",
+                                p.span,
+                            )
+                        })
                         .unwrap_or(Binding::Literal(Value::Null)),
                     (None, Some(items), _) => match items.as_str() {
-                        Some(t) if is_jsonata(t) => Binding::Unresolved(Placeholder {
-                            kind: PlaceholderKind::Jsonata,
-                            text: t.to_string(),
-                            span: items.span,
-                            flagged: false,
-                        }),
+                        Some(t) if is_jsonata(t) => self.jsonata_binding(
+                            items,
+                            t,
+                            doc,
+                            &Available::default(),
+                            &mut item_ports,
+                            &mut item_namer,
+                            "items",
+                        ),
                         _ => Binding::Literal(items.to_value()),
                     },
                     (None, None, None) => self.bind(doc, "$", span),
@@ -1054,7 +1083,7 @@ impl MachineLowering<'_, '_> {
                     }
                 }
                 let max_concurrency = s.field("MaxConcurrency").and_then(Node::as_u32);
-                let mut inputs = Vec::new();
+                let mut inputs = item_ports.into_inputs(span);
                 if matches!(items, Binding::StepOutput { .. } | Binding::Parameter(_)) {
                     inputs.push(Input {
                         name: "items".into(),

@@ -235,17 +235,6 @@ pub fn check_intrinsic(call: &Intrinsic, problems: &mut Vec<String>) {
     }
 }
 
-/// Every path an intrinsic call reads.
-pub fn intrinsic_paths(call: &Intrinsic, out: &mut Vec<RefPath>) {
-    for a in &call.args {
-        match a {
-            Arg::Path(p) => out.push(p.clone()),
-            Arg::Call(inner) => intrinsic_paths(inner, out),
-            _ => {}
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,46 +4,31 @@
 use ferry_diagnostics::MigrationFlag;
 use ferry_ir::{Input, IntegrationPattern, Mapping, StepKind, Value};
 
-pub(crate) fn integration(action: &str) -> (&str, IntegrationPattern) {
-    if let Some(a) = action.strip_suffix(".sync:2") {
-        (a, IntegrationPattern::Sync2)
-    } else if let Some(a) = action.strip_suffix(".sync") {
-        (a, IntegrationPattern::Sync)
-    } else if let Some(a) = action.strip_suffix(".waitForTaskToken") {
-        (a, IntegrationPattern::WaitForTaskToken)
-    } else {
-        (action, IntegrationPattern::RequestResponse)
-    }
-}
-
-pub(crate) fn task_kind(resource: &str) -> (StepKind, Vec<Input>) {
-    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
-        let (service_action, pattern) = integration(rest);
-        let (service, action) = match service_action.strip_prefix("aws-sdk:") {
-            Some(sdk) => sdk.split_once(':').unwrap_or((sdk, "")),
-            None => service_action
-                .split_once(':')
-                .unwrap_or((service_action, "")),
-        };
-        if service == "lambda" && action == "invoke" {
+/// The step kind of a Task resource, and a problem of its integration (F0323).
+pub(crate) fn task_kind(resource: &str) -> (StepKind, Vec<Input>, Option<String>) {
+    if let Some(r) = crate::services::parse_resource(resource) {
+        if !r.sdk && r.service == "lambda" && r.action == "invoke" {
             return (
                 StepKind::Lambda {
                     function: String::new(),
                     payload: Value::Object(Vec::new()),
-                    pattern,
+                    pattern: r.pattern,
                 },
                 Vec::new(),
+                None,
             );
         }
+        let (target, problem) = crate::services::target(&r);
         return (
             StepKind::ServiceCall {
-                service: service.to_string(),
-                action: action.to_string(),
-                pattern,
+                service: r.service,
+                action: r.action,
+                pattern: r.pattern,
                 request: Value::Object(Vec::new()),
-                target: None,
+                target: Some(Box::new(target)),
             },
             Vec::new(),
+            problem,
         );
     }
     if resource.contains(":activity:") {
@@ -52,6 +37,7 @@ pub(crate) fn task_kind(resource: &str) -> (StepKind, Vec<Input>) {
                 arn: resource.to_string(),
             },
             Vec::new(),
+            None,
         );
     }
     if resource.contains(":lambda:") || (resource.starts_with("${") && resource.ends_with('}')) {
@@ -62,6 +48,7 @@ pub(crate) fn task_kind(resource: &str) -> (StepKind, Vec<Input>) {
                 pattern: IntegrationPattern::RequestResponse,
             },
             Vec::new(),
+            None,
         );
     }
     (
@@ -70,16 +57,27 @@ pub(crate) fn task_kind(resource: &str) -> (StepKind, Vec<Input>) {
             config: Value::String(resource.to_string()),
         },
         Vec::new(),
+        None,
     )
 }
 
-pub(crate) fn task_mapping(resource: &str) -> Mapping {
-    let construct = format!(
-        "Task({})",
-        resource
-            .strip_prefix("arn:aws:states:::")
-            .unwrap_or(resource)
-    );
+pub(crate) fn task_mapping(resource: &str, kind: &StepKind) -> Mapping {
+    let parsed = crate::services::parse_resource(resource);
+    let construct = match &parsed {
+        Some(r) => format!(
+            "Task({}{}:{}{})",
+            if r.sdk { "aws-sdk:" } else { "" },
+            r.service,
+            r.action,
+            match r.pattern {
+                IntegrationPattern::RequestResponse => "",
+                IntegrationPattern::Sync => ".sync",
+                IntegrationPattern::Sync2 => ".sync:2",
+                IntegrationPattern::WaitForTaskToken => ".waitForTaskToken",
+            }
+        ),
+        None => format!("Task({resource})"),
+    };
     if resource.ends_with(".waitForTaskToken") {
         return Mapping::absent(
             construct,
@@ -94,22 +92,44 @@ pub(crate) fn task_mapping(resource: &str) -> Mapping {
             MigrationFlag::High,
         );
     }
+    if let StepKind::ServiceCall {
+        target: Some(target),
+        ..
+    } = kind
+    {
+        match target.as_ref() {
+            ferry_ir::CallTarget::Unsupported { reason } => {
+                return Mapping::absent(construct, reason.clone(), MigrationFlag::High);
+            }
+            ferry_ir::CallTarget::Http { .. } => {
+                return Mapping::approximate(
+                    construct,
+                    "makes the HTTPS request with `requests` from a step; the EventBridge connection's credentials must be supplied by hand",
+                )
+                .with_flag(MigrationFlag::Medium);
+            }
+            ferry_ir::CallTarget::Sdk(_) => {}
+        }
+    }
     if resource.starts_with("${") {
         return Mapping::approximate(construct, "the resource is a deploy-time substitution, assumed to be a Lambda function invoked from a step").with_flag(MigrationFlag::Medium);
     }
-    if resource.contains("lambda") {
+    if matches!(kind, StepKind::Lambda { .. }) {
         return Mapping::approximate(
             construct,
             "invokes the Lambda function with boto3 from a step; port its code into the step to drop the Lambda",
         );
     }
-    if resource.contains(":::sagemaker:") {
+    if parsed
+        .as_ref()
+        .is_some_and(|r| r.service == "sagemaker" && !r.sdk)
+    {
         return Mapping::approximate(
             construct,
             "launches the SageMaker job from a step with boto3 (.sync waits with a boto3 waiter); or keep SageMaker through the orchestrator settings in prod.yaml",
         );
     }
-    if resource.starts_with("arn:aws:states:::") {
+    if parsed.is_some() {
         return Mapping::approximate(construct, "calls the AWS API with boto3 from a step");
     }
     Mapping::absent(construct, "unrecognised Task resource", MigrationFlag::High)
