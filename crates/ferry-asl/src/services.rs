@@ -194,11 +194,9 @@ pub const SAME_NAME_CLIENTS: &[&str] = &[
     "glue",
     "iam",
     "iot",
-    "iotanalytics",
     "kinesis",
     "kms",
     "lambda",
-    "lookoutvision",
     "mediaconvert",
     "organizations",
     "polly",
@@ -219,6 +217,12 @@ pub const SAME_NAME_CLIENTS: &[&str] = &[
     "textract",
     "transcribe",
     "translate",
+];
+
+/// AWS SDK integration services that were discontinued: boto3 no longer has a client.
+pub const RETIRED: &[(&str, &str)] = &[
+    ("iotanalytics", "AWS IoT Analytics"),
+    ("lookoutvision", "Amazon Lookout for Vision"),
 ];
 
 /// The boto3 client for an AWS SDK integration service, and whether it is known.
@@ -646,6 +650,12 @@ pub fn target(r: &Resource) -> (CallTarget, Option<String>) {
             return unsupported(format!(
                 "AWS SDK integrations have no `.sync` pattern (`aws-sdk:{}:{}`)",
                 r.service, r.action
+            ));
+        }
+        if let Some((_, product)) = RETIRED.iter().find(|(s, _)| *s == r.service) {
+            return unsupported(format!(
+                "{product} (`aws-sdk:{}`) was discontinued and has no boto3 client",
+                r.service
             ));
         }
         let (client, known) = sdk_client(&r.service);
