@@ -37,6 +37,12 @@ pub fn parse_json_only(text: &str) -> (bool, Vec<ferry_diagnostics::Diagnostic>)
     (node.is_some(), diagnostics)
 }
 
+/// An ASL intrinsic call (`States.Format('{}', $.x)`) as an expression, when it parses
+/// and every path argument is a reference path.
+pub fn intrinsic_expression(text: &str) -> Option<ferry_ir::Expr> {
+    paths::parse_intrinsic(text).and_then(|c| trace::intrinsic_expr(&c))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// `${Name}` definition substitutions to fill (`--subst KEY=VALUE`).

@@ -60,6 +60,10 @@ fn quoted(i: &str) -> IResult<&str, String> {
             Some('\'') => return Ok((chars.as_str(), out)),
             Some('\\') => {
                 let c = chars.next().unwrap_or('\\');
+                // `\{` and `\}` stay escaped: only States.Format's template reads them.
+                if matches!(c, '{' | '}') {
+                    out.push('\\');
+                }
                 out.push(c);
                 rest = chars.as_str();
             }

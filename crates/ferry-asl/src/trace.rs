@@ -482,9 +482,12 @@ pub fn intrinsic_expr(call: &Intrinsic) -> Option<Expr> {
     let args = call
         .args
         .iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(n, a)| {
             Some(match a {
-                Arg::Str(s) => Expr::String(s.clone()),
+                // A Format template keeps `\{` `\}`; elsewhere they are plain braces.
+                Arg::Str(s) if func == Func::StatesFormat && n == 0 => Expr::String(s.clone()),
+                Arg::Str(s) => Expr::String(s.replace("\\{", "{").replace("\\}", "}")),
                 Arg::Number(n) => Expr::Number(n.clone()),
                 Arg::Bool(b) => Expr::Bool(*b),
                 Arg::Null => Expr::Null,

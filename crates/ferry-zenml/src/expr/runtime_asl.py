@@ -65,11 +65,11 @@ def states_array_unique(items):
 
 
 def states_base64_encode(s):
-    return base64encode(s)
+    return base64.b64encode(s.encode("utf-8")).decode("ascii")
 
 
 def states_base64_decode(s):
-    return base64decode(s)
+    return base64.b64decode(s).decode("utf-8")
 
 
 def states_hash(v, algorithm):
