@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use ferry_ir::naming::Namer;
 use ferry_ir::{
-    Binding, BranchRule, CompareOp, Condition, Input, Mapping, PortType, StepKind, Value,
+    Binding, BranchRule, CompareOp, Condition, Input, Mapping, ParamType, PortType, StepKind,
+    Value,
 };
 
 use crate::dataflow::Abs;
@@ -183,6 +184,22 @@ impl MachineLowering<'_, '_> {
             "IsBoolean" => CompareOp::IsBoolean,
             _ => CompareOp::IsTimestamp,
         };
+        // What the comparison says about a parameter's type.
+        if let Binding::Parameter(p) = &lhs {
+            let ty = match op_name {
+                n if n.starts_with("Numeric") => Some(ParamType::Float),
+                n if n.starts_with("Boolean") => Some(ParamType::Boolean),
+                n if n.starts_with("String") || n.starts_with("Timestamp") => {
+                    Some(ParamType::String)
+                }
+                // A type test needs the value as it came, not a string.
+                n if n.starts_with("Is") => Some(ParamType::Json),
+                _ => None,
+            };
+            if let Some(ty) = ty {
+                self.cx.constrain_param(p, ty);
+            }
+        }
         Condition::Compare { lhs, op, rhs }
     }
 }

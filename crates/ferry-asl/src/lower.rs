@@ -33,6 +33,8 @@ pub struct Context<'a> {
     pub substitutions: &'a BTreeMap<String, String>,
     /// The file's text, for spans inside string values.
     pub source: &'a str,
+    /// Parameters whose type a comparison already decided.
+    constrained: BTreeSet<String>,
 }
 
 impl<'a> Context<'a> {
@@ -43,6 +45,7 @@ impl<'a> Context<'a> {
     ) -> Self {
         Context {
             source,
+            constrained: BTreeSet::new(),
             diagnostics,
             params: Vec::new(),
             param_names: BTreeMap::new(),
@@ -85,6 +88,21 @@ impl<'a> Context<'a> {
             ),
         });
         name
+    }
+
+    /// Narrow an execution-input parameter's type from how a comparison uses it;
+    /// conflicting uses make it `json` (any value).
+    pub(crate) fn constrain_param(&mut self, name: &str, ty: ParamType) {
+        let first = self.constrained.insert(name.to_string());
+        if let Some(p) = self.params.iter_mut().find(|p| p.name == name)
+            && p.mapping.construct.starts_with("execution input")
+        {
+            if first {
+                p.ty = ty;
+            } else if p.ty != ty {
+                p.ty = ParamType::Json;
+            }
+        }
     }
 
     /// `${Name}` deploy-time substitutions found in the definition become string
@@ -505,7 +523,14 @@ impl MachineLowering<'_, '_> {
             return placeholder(PlaceholderKind::JsonPath);
         };
         match path.root {
-            Root::Context => return placeholder(PlaceholderKind::ExecutionVariable),
+            Root::Context => {
+                // `$$.Execution.Input...` is the execution input: the pipeline parameters.
+                let segs = segments(&path).unwrap_or_default();
+                return match self.context_read(&segs, false, span) {
+                    Some(read) if read.rest.is_empty() => read.binding,
+                    _ => placeholder(PlaceholderKind::ExecutionVariable),
+                };
+            }
             Root::Variable(_) => {
                 self.note_unknown(text, span, "workflow variables (Assign) are not tracked");
                 return placeholder(PlaceholderKind::JsonPath);

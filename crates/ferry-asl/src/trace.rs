@@ -55,9 +55,9 @@ pub struct Available {
 }
 
 /// A value read statically: its binding and the path still to apply at run time.
-struct Read {
-    binding: Binding,
-    rest: Vec<Segment>,
+pub(crate) struct Read {
+    pub(crate) binding: Binding,
+    pub(crate) rest: Vec<Segment>,
 }
 
 fn segment_steps(rest: &[Segment]) -> Vec<PathStep> {
@@ -148,7 +148,7 @@ impl MachineLowering<'_, '_> {
 
     /// A read of the context object: `Execution.Input...` is the execution input (the
     /// pipeline parameters); the rest is only known at run time.
-    fn context_read(&mut self, segs: &[Segment], jsonata: bool, span: Span) -> Option<Read> {
+    pub(crate) fn context_read(&mut self, segs: &[Segment], jsonata: bool, span: Span) -> Option<Read> {
         let [Segment::Key(a), Segment::Key(b), tail @ ..] = segs else {
             return None;
         };
