@@ -5,8 +5,7 @@ use std::collections::BTreeSet;
 
 use ferry_ir::naming::Namer;
 use ferry_ir::{
-    Binding, BranchRule, CompareOp, Condition, Input, Mapping, ParamType, PortType, StepKind,
-    Value,
+    Binding, BranchRule, CompareOp, Condition, Input, Mapping, ParamType, PortType, StepKind, Value,
 };
 
 use crate::dataflow::Abs;

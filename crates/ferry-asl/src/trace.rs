@@ -148,7 +148,12 @@ impl MachineLowering<'_, '_> {
 
     /// A read of the context object: `Execution.Input...` is the execution input (the
     /// pipeline parameters); the rest is only known at run time.
-    pub(crate) fn context_read(&mut self, segs: &[Segment], jsonata: bool, span: Span) -> Option<Read> {
+    pub(crate) fn context_read(
+        &mut self,
+        segs: &[Segment],
+        jsonata: bool,
+        span: Span,
+    ) -> Option<Read> {
         let [Segment::Key(a), Segment::Key(b), tail @ ..] = segs else {
             return None;
         };
