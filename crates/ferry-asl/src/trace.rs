@@ -7,7 +7,7 @@
 use ferry_diagnostics::{Diagnostic, Span};
 use ferry_ir::naming::Namer;
 use ferry_ir::{
-    Binding, Expr, Func, Input, PathStep, Placeholder, PlaceholderKind, PortType, Segment,
+    Binding, Computed, Expr, Func, Input, PathStep, Placeholder, PlaceholderKind, PortType, Segment,
     Selector, Value, Var,
 };
 
@@ -410,7 +410,11 @@ impl MachineLowering<'_, '_> {
             return b.clone();
         }
         ports.inputs.extend(mine.inputs);
-        Binding::Expr(Box::new(expr))
+        Binding::Expr(Box::new(Computed {
+            expr,
+            text: text.to_string(),
+            span,
+        }))
     }
 
     /// A `{% ... %}` string: parsed, reported when not translated, and bound.

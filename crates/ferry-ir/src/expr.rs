@@ -12,6 +12,16 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A value computed at run time, with the source text it was translated from (for
+/// comments, messages and the source map).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Computed {
+    pub expr: Expr,
+    /// The source as written (`{% $states.input.x + 1 %}`, `$.a[*].b`).
+    pub text: String,
+    pub span: ferry_diagnostics::Span,
+}
+
 /// A computed value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Expr {

@@ -24,7 +24,7 @@ mod workflow;
 
 pub use binding::{Binding, Placeholder, PlaceholderKind, Projection, Segment};
 pub use call::{ArgFrom, CallTarget, Encode, Encoding, MemberNames, SdkCall, SyncWait, WaitArg};
-pub use expr::{BinaryOp, Expr, Func, PathStep, Selector, UnaryOp, Var};
+pub use expr::{BinaryOp, Computed, Expr, Func, PathStep, Selector, UnaryOp, Var};
 pub use ferry_diagnostics::{FileId, Span};
 pub use mapping::{Mapping, MappingClass};
 pub use pipeline::{Edge, EdgeKind, ParamType, Parameter, Pipeline};

@@ -402,7 +402,8 @@ fn check_condition_exprs(
 
 /// An `expr` binding: well formed, and reading only the given ports.
 fn check_expr(binding: &Binding, ports: &[&str], span: Span, out: &mut Vec<Diagnostic>) {
-    let Binding::Expr(e) = binding else { return };
+    let Binding::Expr(c) = binding else { return };
+    let e = &c.expr;
     for problem in crate::expr::problems(e) {
         out.push(
             Diagnostic::error("F0209", format!("malformed expression: {problem}"))

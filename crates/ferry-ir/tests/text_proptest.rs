@@ -107,7 +107,9 @@ fn binding() -> impl Strategy<Value = Binding> {
                     flagged
                 })
             ),
-        expr().prop_map(|e| Binding::Expr(Box::new(e))),
+        (expr(), text(), span()).prop_map(|(expr, text, span)| Binding::Expr(Box::new(
+            Computed { expr, text, span }
+        ))),
     ]
 }
 

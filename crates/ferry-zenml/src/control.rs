@@ -321,10 +321,9 @@ impl<'a, 'p> Body<'a, 'p> {
                         self.needs.unresolved_helper = true;
                         format!("unresolved({})", python::string(&ph.text))
                     }
-                    Binding::Expr(e) => {
+                    Binding::Expr(c) => {
                         self.needs.unresolved_helper = true;
-                        let text = ferry_ir::text::print_expr(e);
-                        format!("unresolved({})", python::string(&text))
+                        format!("unresolved({})", python::string(&c.text))
                     }
                 };
                 let results = self.namer.fresh(&format!("{}_results", step.name));
@@ -649,10 +648,9 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.needs.unresolved_helper = true;
                 format!("unresolved({})", python::string(&ph.text))
             }
-            Binding::Expr(e) => {
+            Binding::Expr(c) => {
                 self.needs.unresolved_helper = true;
-                let text = ferry_ir::text::print_expr(e);
-                format!("unresolved({})", python::string(&text))
+                format!("unresolved({})", python::string(&c.text))
             }
         }
     }

@@ -125,14 +125,14 @@ fn params(planned: &PlannedStep, plan: &Plan) -> Vec<Param> {
                     ph.text
                 )),
             },
-            Binding::Expr(e) => Param {
+            Binding::Expr(c) => Param {
                 name: param_name(planned.step, &input.name),
                 annotation: "Any".into(),
                 default: Some("None".into()),
                 prelude: None,
                 todo: Some(format!(
                     "`{}` is computed at run time and not rendered yet; pass it in.",
-                    ferry_ir::text::print_expr(e)
+                    c.text
                 )),
             },
         })

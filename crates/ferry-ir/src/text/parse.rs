@@ -716,8 +716,17 @@ fn binding(i: &str, depth: usize) -> PResult<'_, Binding> {
         ));
     }
     if let Ok((i, _)) = kw("expr")(i) {
-        let (i, e) = super::expr::parse_expr(i, depth)?;
-        return Ok((i, Binding::Expr(Box::new(e))));
+        let (i, text) = string(i)?;
+        let (i, s) = span(i)?;
+        let (i, expr) = super::expr::parse_expr(i, depth)?;
+        return Ok((
+            i,
+            Binding::Expr(Box::new(crate::Computed {
+                expr,
+                text,
+                span: s,
+            })),
+        ));
     }
     fail(
         skip_ws(i),

@@ -140,7 +140,12 @@ fn binding(b: &Binding) -> String {
             span(ph.span),
             if ph.flagged { " flagged" } else { "" }
         ),
-        Binding::Expr(e) => format!("expr {}", super::expr::print_expr(e)),
+        Binding::Expr(c) => format!(
+            "expr {} {} {}",
+            quote(&c.text),
+            span(c.span),
+            super::expr::print_expr(&c.expr)
+        ),
     }
 }
 
@@ -520,6 +525,6 @@ pub fn print_binding_short(b: &Binding) -> String {
             projection: p,
         } => format!("{step}.{port}{}", projection(p)),
         Binding::Unresolved(ph) => ph.text.clone(),
-        Binding::Expr(e) => super::expr::print_expr(e),
+        Binding::Expr(c) => c.text.clone(),
     }
 }
