@@ -7,8 +7,8 @@
 use ferry_diagnostics::{Diagnostic, Span};
 use ferry_ir::naming::Namer;
 use ferry_ir::{
-    Binding, Computed, Expr, Func, Input, PathStep, Placeholder, PlaceholderKind, PortType, Segment,
-    Selector, Value, Var,
+    Binding, Computed, Expr, Func, Input, PathStep, Placeholder, PlaceholderKind, PortType,
+    Segment, Selector, Value, Var,
 };
 
 use crate::dataflow::{Abs, Origin};
@@ -29,7 +29,9 @@ impl Ports {
         if let Some((name, _)) = self.inputs.iter().find(|(_, b)| *b == binding) {
             return name.clone();
         }
-        let name = namer.fresh(&format!("{prefix}_in"));
+        // Short names: the field the value is for (the generated code's parameter).
+        let short = prefix.rsplit('_').next().unwrap_or(prefix);
+        let name = namer.fresh(&format!("{short}_in"));
         self.inputs.push((name.clone(), binding));
         name
     }
