@@ -107,9 +107,11 @@ fn binding() -> impl Strategy<Value = Binding> {
                     flagged
                 })
             ),
-        (expr(), text(), span()).prop_map(|(expr, text, span)| Binding::Expr(Box::new(
-            Computed { expr, text, span }
-        ))),
+        (expr(), text(), span()).prop_map(|(expr, text, span)| Binding::Expr(Box::new(Computed {
+            expr,
+            text,
+            span
+        }))),
     ]
 }
 

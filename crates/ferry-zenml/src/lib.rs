@@ -9,8 +9,8 @@
 
 mod architecture;
 mod configs;
-pub mod expr;
 mod control;
+pub mod expr;
 mod imports;
 mod names;
 mod pipeline_module;

@@ -149,7 +149,11 @@ impl Renderer<'_, '_> {
             Expr::JsonPath { base, selectors } => {
                 let base = self.expr(base);
                 let sels = self.selectors(selectors);
-                let f = if self.jsonpath { "jp_value" } else { "jsonpath" };
+                let f = if self.jsonpath {
+                    "jp_value"
+                } else {
+                    "jsonpath"
+                };
                 format!("{}({base}, [{sels}])", self.rt(f))
             }
             Expr::Unary { op, operand } => match op {
@@ -175,7 +179,11 @@ impl Renderer<'_, '_> {
                     .iter()
                     .map(|i| {
                         let keep = matches!(i, Expr::Array(_));
-                        format!("({}, {})", if keep { "True" } else { "False" }, self.expr(i))
+                        format!(
+                            "({}, {})",
+                            if keep { "True" } else { "False" },
+                            self.expr(i)
+                        )
                     })
                     .collect();
                 format!("{}([{}])", self.rt("array"), parts.join(", "))
@@ -303,7 +311,12 @@ impl Renderer<'_, '_> {
         if self.jsonpath
             && matches!(
                 op,
-                BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+                BinaryOp::Eq
+                    | BinaryOp::Ne
+                    | BinaryOp::Lt
+                    | BinaryOp::Le
+                    | BinaryOp::Gt
+                    | BinaryOp::Ge
             )
         {
             let a = self.expr(lhs);
