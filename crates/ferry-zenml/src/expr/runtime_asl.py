@@ -1,5 +1,3 @@
-
-
 # ASL intrinsic functions (JSONPath states).
 
 
@@ -218,3 +216,136 @@ def _plain(v):
     if isinstance(v, dict):
         return {k: _plain(x) for k, x in v.items()}
     return v
+
+
+# AWS SDK calls as Step Functions makes them (the IR's `CallTarget::Sdk`). The client
+# is a boto3 client; its service model renames Step Functions' PascalCase members.
+
+
+def _member_map(shape):
+    members = getattr(shape, "members", None) or {}
+    return {name.lower(): (name, member) for name, member in members.items()}
+
+
+def _to_api(value, shape):
+    """Rename PascalCase request members to the API's (`Bool` → `BOOL`)."""
+    kind = getattr(shape, "type_name", None)
+    if isinstance(value, dict) and kind == "structure":
+        members = _member_map(shape)
+        out = {}
+        for key, v in value.items():
+            k = key.lower()
+            k = "equals" if k == "equalsvalue" else k
+            name, member = members.get(k, (key, None))
+            out[name] = _to_api(v, member)
+        return out
+    if isinstance(value, dict) and kind == "map":
+        return {k: _to_api(v, shape.value) for k, v in value.items()}
+    if isinstance(value, list) and kind == "list":
+        return [_to_api(v, shape.member) for v in value]
+    return value
+
+
+def _pascal(name):
+    return name[:1].upper() + name[1:]
+
+
+def _to_pascal(value, shape):
+    """Rename API response members to Step Functions' PascalCase."""
+    kind = getattr(shape, "type_name", None)
+    if isinstance(value, dict) and kind == "structure":
+        members = shape.members
+        return {_pascal(k): _to_pascal(v, members.get(k)) for k, v in value.items()}
+    if isinstance(value, dict) and kind == "map":
+        return {k: _to_pascal(v, shape.value) for k, v in value.items()}
+    if isinstance(value, list) and kind == "list":
+        return [_to_pascal(v, shape.member) for v in value]
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def _at(value, path):
+    for part in path:
+        if isinstance(value, list) and part.isdigit():
+            value = value[int(part)] if int(part) < len(value) else None
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            return None
+    return value
+
+
+def _encode(value, path, how):
+    if not path:
+        if isinstance(value, str):
+            return value.encode("utf-8") if how == "json_bytes" else value
+        text = json.dumps(value, separators=(",", ":"))
+        return text.encode("utf-8") if how == "json_bytes" else text
+    head, rest = path[0], path[1:]
+    if head == "*" and isinstance(value, list):
+        return [_encode(v, rest, how) for v in value]
+    if isinstance(value, dict) and head in value:
+        return {**value, head: _encode(value[head], rest, how)}
+    return value
+
+
+def sdk_call(client, operation, request, pascal=True, encode=(), decode=()):
+    """Call `operation` as Step Functions does: `request` in its spelling, encoded
+    members (path, "json_text" | "json_bytes"), streamed JSON members decoded, and the
+    result in Step Functions' spelling."""
+    model = client.meta.service_model.operation_model(operation)
+    for path, how in encode:
+        request = _encode(request, list(path), how)
+    params = _to_api(request, model.input_shape) if pascal else request
+    method = next(
+        m for m, op in client.meta.method_to_api_mapping.items() if op == operation
+    )
+    response = getattr(client, method)(**params)
+    response.pop("ResponseMetadata", None)
+    for path in decode:
+        stream = _at(response, path)
+        if hasattr(stream, "read"):
+            data = stream.read()
+            parsed = json.loads(data) if data else None
+            target = response
+            for part in path[:-1]:
+                target = target[part]
+            target[path[-1]] = parsed
+    return _to_pascal(response, model.output_shape) if pascal else response
+
+
+def sync_wait(client, wait, request_api, response_api, poll_seconds=10, max_polls=8640):
+    """Wait for a `.sync` job and return its description as Step Functions returns it
+    (PascalCase). `wait` is the IR's SyncWait as a dict; `request_api` and
+    `response_api` are the call's request and response in the API's spelling."""
+    import time
+
+    kwargs = {}
+    for arg in wait["args"]:
+        source = request_api if arg["from"] == "request" else response_api
+        value = _at(source, arg["path"])
+        kwargs[arg["name"]] = [value] if arg["list"] else value
+    if wait.get("waiter"):
+        client.get_waiter(wait["waiter"]).wait(**kwargs)
+    for _ in range(max_polls):
+        described = getattr(client, wait["method"])(**kwargs)
+        status = _at(described, wait["status"])
+        if status in wait["success"] or (not wait["failure"] and status is not None):
+            break
+        if status in wait["failure"]:
+            raise ExpressionError(f"the job ended with status {status!r}")
+        time.sleep(poll_seconds)
+    else:
+        raise ExpressionError("the job did not finish in time")
+    described.pop("ResponseMetadata", None)
+    operation = client.meta.method_to_api_mapping[wait["method"]]
+    shape = client.meta.service_model.operation_model(operation).output_shape
+    for path in wait.get("parse_json", []):
+        text = _at(described, path)
+        if isinstance(text, str):
+            target = described
+            for part in path[:-1]:
+                target = target[part]
+            target[path[-1]] = json.loads(text)
+    return _to_pascal(described, shape)
