@@ -1,3 +1,4 @@
-//! Helpers shared by the workspace tests.
+//! Helpers shared by the workspace tests. Each test binary uses only some of them.
+#![allow(dead_code)]
 
 pub mod reference;
