@@ -115,6 +115,8 @@ pub fn lower(sources: &SourceMap, file: FileId, options: &Options) -> Lowered {
     let mut pipeline = lower::MachineLowering {
         cx: &mut cx,
         region_input: None,
+        vars: Default::default(),
+        next_vars: Default::default(),
     }
     .lower(&document, &name, &display, jsonata, 0);
     let mut params = std::mem::take(&mut cx.params);

@@ -257,6 +257,27 @@ pub struct MachineLowering<'c, 'a> {
     pub cx: &'c mut Context<'a>,
     /// Region parameter standing for the machine's input; `None` at the top level.
     pub region_input: Option<String>,
+    /// Workflow variables (Assign) at the state being lowered: where each value is.
+    pub vars: Vars,
+    /// The variables after the state being lowered.
+    pub next_vars: Vars,
+}
+
+/// Workflow variables of the data-flow analysis.
+pub type Vars = BTreeMap<String, Abs>;
+
+fn merge_vars(a: &Vars, b: &Vars) -> Vars {
+    let mut out = Vars::new();
+    for key in a.keys().chain(b.keys()) {
+        let v = match (a.get(key), b.get(key)) {
+            (Some(x), Some(y)) => x.merge(y),
+            _ => Abs::Unknown(format!(
+                "`${key}` is assigned on only some paths into this state"
+            )),
+        };
+        out.insert(key.clone(), v);
+    }
+    out
 }
 
 impl MachineLowering<'_, '_> {
@@ -388,6 +409,8 @@ impl MachineLowering<'_, '_> {
         // Data flow in topological order (the DFS post-order reversed, back edges cut).
         let mut inputs_at: BTreeMap<usize, Abs> = BTreeMap::new();
         inputs_at.insert(start, Abs::input());
+        let mut vars_at: BTreeMap<usize, Vars> = BTreeMap::new();
+        vars_at.insert(start, Vars::new());
         let mut built: BTreeMap<usize, Step> = BTreeMap::new();
         for &i in &order {
             let s = &states[i];
@@ -395,7 +418,11 @@ impl MachineLowering<'_, '_> {
                 .get(&i)
                 .cloned()
                 .unwrap_or_else(|| Abs::Unknown("no predecessor".into()));
+            self.vars = vars_at.get(&i).cloned().unwrap_or_default();
+            self.next_vars = self.vars.clone();
             let (step, output) = self.state(s, &step_names[&i], input, depth);
+            let entry_vars = std::mem::take(&mut self.vars);
+            let exit_vars = std::mem::take(&mut self.next_vars);
             for (n, (target, kind, _)) in succ[i].iter().enumerate() {
                 let Some(t) = *target else { continue };
                 if back_edges.contains(&(i, n)) {
@@ -425,6 +452,17 @@ impl MachineLowering<'_, '_> {
                     None => flowing,
                 };
                 inputs_at.insert(t, merged);
+                // A caught failure skips the state's own Assign.
+                let vars = if matches!(kind, EdgeKind::Error(_)) {
+                    &entry_vars
+                } else {
+                    &exit_vars
+                };
+                let merged = match vars_at.get(&t) {
+                    Some(existing) => merge_vars(existing, vars),
+                    None => vars.clone(),
+                };
+                vars_at.insert(t, merged);
             }
             built.insert(i, step);
         }
@@ -522,7 +560,7 @@ impl MachineLowering<'_, '_> {
         let Some(path) = parse_path(text) else {
             return placeholder(PlaceholderKind::JsonPath);
         };
-        match path.root {
+        match path.root.clone() {
             Root::Context => {
                 // `$$.Execution.Input...` is the execution input: the pipeline parameters.
                 let segs = segments(&path).unwrap_or_default();
@@ -531,9 +569,27 @@ impl MachineLowering<'_, '_> {
                     _ => placeholder(PlaceholderKind::ExecutionVariable),
                 };
             }
-            Root::Variable(_) => {
-                self.note_unknown(text, span, "workflow variables (Assign) are not tracked");
-                return placeholder(PlaceholderKind::JsonPath);
+            Root::Variable(v) => {
+                let segs = segments(&path).unwrap_or_default();
+                let read = match self.vars.get(&v).cloned() {
+                    Some(abs) => self.read(&abs, &segs, false, span),
+                    None => Err(format!("`${v}` is not assigned before this state")),
+                };
+                return match read {
+                    Ok(r) if r.rest.is_empty() => r.binding,
+                    Ok(_) => {
+                        self.note_unknown(
+                            text,
+                            span,
+                            "a field of the Map item or branch input is not tracked",
+                        );
+                        placeholder(PlaceholderKind::JsonPath)
+                    }
+                    Err(why) => {
+                        self.note_unknown(text, span, &why);
+                        placeholder(PlaceholderKind::JsonPath)
+                    }
+                };
             }
             Root::Input => {}
         }
@@ -825,9 +881,11 @@ impl MachineLowering<'_, '_> {
             step.notes.push("TimeoutSecondsPath/HeartbeatSecondsPath are read at run time in the source; no timeout is set".into());
         }
         if s.field("Assign").is_some() {
-            step.notes.push(
-                "Assign (workflow variables) is not translated; pass values as step outputs".into(),
-            );
+            step.notes.push(if s.jsonata {
+                "Assign (workflow variables): later states read each assigned value from the step that produces it; no variable store is generated".into()
+            } else {
+                "Assign (workflow variables) is not translated; pass values as step outputs".into()
+            });
         }
         if s.field("Credentials").is_some() {
             step.notes.push(
@@ -860,11 +918,24 @@ impl MachineLowering<'_, '_> {
             );
         }
         let result_state = matches!(s.ty, "Task" | "Map" | "Parallel");
+        if let Some(assign) = s.field("Assign") {
+            let mapped = matches!(s.ty, "Map" | "Parallel");
+            let raw = result_state.then_some(&result);
+            for (key, value) in assign.fields() {
+                let name = key.text.trim_end_matches(".$").to_string();
+                let abs = if s.jsonata {
+                    crate::reshape::output_abs(value, &input, raw, mapped, &self.vars, 0)
+                } else {
+                    Abs::Unknown("JSONPath Assign values are not traced".into())
+                };
+                self.next_vars.insert(name, abs);
+            }
+        }
         let output = if s.jsonata {
             let mapped = matches!(s.ty, "Map" | "Parallel");
             let raw = result_state.then_some(&result);
             match s.field("Output") {
-                Some(o) => crate::reshape::output_abs(o, &input, raw, mapped, 0),
+                Some(o) => crate::reshape::output_abs(o, &input, raw, mapped, &self.vars, 0),
                 // Without Output, Task/Parallel/Map states output their result.
                 None if result_state => result,
                 None => effective.clone(),
@@ -997,6 +1068,8 @@ impl MachineLowering<'_, '_> {
                         let mut inner = MachineLowering {
                             cx: self.cx,
                             region_input: Some("branch_input".into()),
+                            vars: Vars::new(),
+                            next_vars: Vars::new(),
                         };
                         inner.lower(
                             b,
@@ -1035,6 +1108,8 @@ impl MachineLowering<'_, '_> {
                         let mut inner = MachineLowering {
                             cx: self.cx,
                             region_input: Some("item".into()),
+                            vars: Vars::new(),
+                            next_vars: Vars::new(),
                         };
                         inner.lower(
                             p,

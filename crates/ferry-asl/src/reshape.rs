@@ -78,6 +78,7 @@ pub fn output_abs(
     input: &Abs,
     result: Option<&Abs>,
     result_mapped: bool,
+    vars: &BTreeMap<String, Abs>,
     depth: usize,
 ) -> Abs {
     if depth > MAX_DEPTH {
@@ -87,7 +88,7 @@ pub fn output_abs(
         Kind::String(s) => match jsonata::template_body(s) {
             None => Abs::Lit(node.to_value()),
             Some((body, _)) => match jsonata::parse_expression(body) {
-                Ok(e) => expr_abs(&e, input, result, result_mapped),
+                Ok(e) => expr_abs(&e, input, result, result_mapped, vars),
                 Err(_) => Abs::Unknown("the JSONata Output expression is not translated".into()),
             },
         },
@@ -97,7 +98,7 @@ pub fn output_abs(
                 .map(|(k, v)| {
                     (
                         k.text.clone(),
-                        output_abs(v, input, result, result_mapped, depth + 1),
+                        output_abs(v, input, result, result_mapped, vars, depth + 1),
                     )
                 })
                 .collect(),
@@ -106,7 +107,7 @@ pub fn output_abs(
         Kind::Array(items) => {
             let values: Vec<Abs> = items
                 .iter()
-                .map(|i| output_abs(i, input, result, result_mapped, depth + 1))
+                .map(|i| output_abs(i, input, result, result_mapped, vars, depth + 1))
                 .collect();
             if values.iter().all(|v| matches!(v, Abs::Lit(_))) {
                 Abs::Lit(node.to_value())
@@ -118,7 +119,13 @@ pub fn output_abs(
     }
 }
 
-fn expr_abs(e: &Expr, input: &Abs, result: Option<&Abs>, result_mapped: bool) -> Abs {
+fn expr_abs(
+    e: &Expr,
+    input: &Abs,
+    result: Option<&Abs>,
+    result_mapped: bool,
+    vars: &BTreeMap<String, Abs>,
+) -> Abs {
     let (var, steps): (&Var, &[PathStep]) = match e {
         Expr::Var(v) => (v, &[]),
         Expr::Path { base, steps } => match base.as_ref() {
@@ -150,6 +157,10 @@ fn expr_abs(e: &Expr, input: &Abs, result: Option<&Abs>, result_mapped: bool) ->
             Some(r) => r.get(&segs),
             None => Abs::Unknown("`$states.result` is not available here".into()),
         },
-        _ => Abs::Unknown("an Output reading the context, an error or a variable".into()),
+        Var::Variable(v) => match vars.get(v) {
+            Some(abs) => abs.get(&segs),
+            None => Abs::Unknown(format!("`${v}` is not assigned before this state")),
+        },
+        _ => Abs::Unknown("an Output reading the context or an error".into()),
     }
 }

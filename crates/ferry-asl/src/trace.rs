@@ -84,7 +84,7 @@ impl MachineLowering<'_, '_> {
     /// The value of the state input at `segs`: the longest object-assembled prefix, then
     /// the producer. JSONata keeps the rest as run-time steps (it maps over arrays);
     /// JSONPath's definite steps are plain lookups and go into the projection.
-    fn read(
+    pub(crate) fn read(
         &mut self,
         doc: &Abs,
         segs: &[Segment],
@@ -241,7 +241,17 @@ impl MachineLowering<'_, '_> {
                     return untraceable("the error output of a caught failure is not traced");
                 }
                 Var::Variable(name) if !lambdas.contains(name) => {
-                    return untraceable("workflow variables (Assign) are not tracked");
+                    match self.vars.get(name).cloned() {
+                        Some(abs) => match self.read(&abs, &segs, jsonata, span) {
+                            Ok(r) => Some(r),
+                            Err(why) => return untraceable(&why),
+                        },
+                        None => {
+                            return untraceable(&format!(
+                                "`${name}` is not assigned before this state"
+                            ));
+                        }
+                    }
                 }
                 _ => None,
             };

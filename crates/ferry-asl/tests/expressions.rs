@@ -221,3 +221,29 @@ fn service_calls_record_their_boto3_target() {
         "only the HTTP Task is flagged: {diagnostics:#?}"
     );
 }
+
+#[test]
+fn jsonata_assign_variables_are_traced() {
+    let machine = r#"{
+      "QueryLanguage": "JSONata",
+      "StartAt": "Create",
+      "States": {
+        "Create": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:bedrockagent:createKnowledgeBase",
+                   "Arguments": {"Name": "{% 'kb-' & $uuid() %}"},
+                   "Assign": {"KnowledgeBaseId": "{% $states.result.KnowledgeBase.KnowledgeBaseId %}", "limit": 10},
+                   "Next": "Use"},
+        "Use": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:bedrockagent:getKnowledgeBase",
+                "Arguments": {"KnowledgeBaseId": "{% $KnowledgeBaseId %}", "Note": "{% 'max ' & $limit %}"},
+                "End": true}
+      }
+    }"#;
+    let (wf, diagnostics, printed) = lower(machine);
+    assert!(!codes(&diagnostics).contains(&"F0317"), "{diagnostics:#?}");
+    assert!(printed.contains("in knowledge_base_id: unknown = step create.result[\"KnowledgeBase\"][\"KnowledgeBaseId\"]"), "{printed}");
+    let p = &wf.pipelines[0];
+    let StepKind::ServiceCall { request, .. } = &step(p, "use").kind else {
+        panic!()
+    };
+    assert!(request.get("Note").is_some());
+    assert!(printed.contains("literal 10"), "{printed}");
+}
