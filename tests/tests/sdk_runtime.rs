@@ -83,6 +83,22 @@ with Stubber(sfn) as st:
     }
     out["started"] = started
     out["sync2"] = rt.sync_wait(sfn, wait, {}, {"executionArn": "arn:e"})
+with Stubber(sfn) as st:
+    st.add_response(
+        "start_execution",
+        {"executionArn": "arn:e2", "startDate": datetime.datetime(2024, 1, 1)},
+        {"stateMachineArn": "arn:sm", "input": "{}"},
+    )
+    st.add_response(
+        "describe_execution",
+        {"executionArn": "arn:e2", "stateMachineArn": "arn:sm", "status": "SUCCEEDED",
+         "startDate": datetime.datetime(2024, 1, 1), "output": "[1]"},
+        {"executionArn": "arn:e2"},
+    )
+    out["job"] = rt.sdk_call(
+        sfn, "StartExecution", {"StateMachineArn": "arn:sm", "Input": {}},
+        encode=[(["Input"], "json_text")], wait=wait,
+    )
 print(json.dumps(out, default=str))
 "#;
 
@@ -107,4 +123,33 @@ fn sdk_calls_follow_step_functions_on_stubbed_clients() {
     assert_eq!(v["started"]["ExecutionArn"], "arn:e");
     assert_eq!(v["sync2"]["Status"], "SUCCEEDED");
     assert_eq!(v["sync2"]["Output"]["x"], 1);
+    assert_eq!(v["job"]["ExecutionArn"], "arn:e2");
+    assert_eq!(v["job"]["Output"], serde_json::json!([1]));
+}
+
+/// The helper module is written into generated projects: it must pass the same ruff
+/// checks as the rest of the project.
+#[test]
+fn runtime_helper_passes_ruff() {
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("_asl_runtime.py");
+    std::fs::write(&file, RUNTIME).unwrap();
+    let python = python();
+    let ruff = std::path::Path::new(&python).with_file_name("ruff");
+    for args in [
+        &["check", "--no-cache"][..],
+        &["format", "--check", "--no-cache"][..],
+    ] {
+        let out = std::process::Command::new(&ruff)
+            .args(args)
+            .arg(&file)
+            .output()
+            .expect("the test venv's ruff runs");
+        assert!(
+            out.status.success(),
+            "ruff {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

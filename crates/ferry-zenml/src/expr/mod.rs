@@ -13,7 +13,9 @@ use ferry_ir::{BinaryOp, Expr, Func, PathStep, Selector, UnaryOp, Var};
 /// The helper module's source (standard library only).
 pub const RUNTIME: &str = concat!(
     include_str!("runtime.py"),
+    "\n\n",
     include_str!("runtime_functions.py"),
+    "\n\n",
     include_str!("runtime_asl.py")
 );
 

@@ -290,14 +290,21 @@ def _encode(value, path, how):
     return value
 
 
-def sdk_call(client, operation, request, pascal=True, encode=(), decode=()):
+def sdk_call(client, operation, request, pascal=True, encode=(), decode=(), wait=None):
     """Call `operation` as Step Functions does: `request` in its spelling, encoded
     members (path, "json_text" | "json_bytes"), streamed JSON members decoded, and the
-    result in Step Functions' spelling."""
+    result in Step Functions' spelling. With `wait` (the IR's SyncWait as a dict) the
+    call is a `.sync` job: the result is the job's final description."""
     model = client.meta.service_model.operation_model(operation)
     for path, how in encode:
         request = _encode(request, list(path), how)
     params = _to_api(request, model.input_shape) if pascal else request
+    if wait is not None:
+        # `.sync`: start, then wait for the job and return its description.
+        method = client.meta.method_to_api_mapping
+        name = next(m for m, op in method.items() if op == operation)
+        response = getattr(client, name)(**params)
+        return sync_wait(client, wait, params, response)
     method = next(
         m for m, op in client.meta.method_to_api_mapping.items() if op == operation
     )

@@ -1,5 +1,3 @@
-
-
 # The JSONata function library and Step Functions' additions.
 
 
