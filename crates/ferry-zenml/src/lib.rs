@@ -10,6 +10,7 @@
 mod architecture;
 mod branches;
 mod code;
+mod computed;
 mod conditions;
 mod configs;
 mod constructs;
@@ -17,6 +18,7 @@ mod context;
 mod control;
 mod distributions;
 mod handlers;
+pub mod expr;
 mod imports;
 mod layout;
 mod names;
@@ -183,6 +185,11 @@ pub fn emit(
     init.line(code::Code::docstring("Migrated pipeline definitions."));
     python.push(("pipelines/__init__.py".into(), init.finish()));
     python.push(("run.py".into(), project_files::run_py(workflow, &plan, &cx)));
+    if cx.uses_asl_runtime {
+        let mut w = writer::Writer::new();
+        w.carried(&code::Code::text(expr::RUNTIME));
+        python.push((expr::RUNTIME_FILE.to_string(), w.finish()));
+    }
     let mut verbatim: Vec<(String, String)> = Vec::new();
     for f in &workflow.files {
         if python.iter().any(|(p, _)| *p == f.path) {

@@ -158,6 +158,7 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
             action,
             pattern,
             request,
+            target,
         } => {
             imports.import("boto3");
             cx.require("boto3");
@@ -166,6 +167,18 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
                 IntegrationPattern::Sync | IntegrationPattern::Sync2
             );
             w.line(py!("request = {}", Code::value(request, &input)));
+            if let Some(lines) = target
+                .as_deref()
+                .and_then(|t| crate::computed::sdk_call(t, has_outputs, imports, cx))
+            {
+                for line in lines {
+                    w.line(line);
+                }
+                if has_outputs {
+                    w.line(py!("return response"));
+                }
+                return translated();
+            }
             w.line(py!("client = boto3.client({})", Code::str_lit(service)));
             let method = Ident::new(&snake_case(action));
             if has_outputs || waits {
