@@ -34,9 +34,9 @@ impl Progress {
             return Progress { bar: None };
         }
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} files  {per_sec:.1} files/s  ETA {eta}  {elapsed}",
-        ) {
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:30} {pos}/{len} files  {per_sec}  ETA {eta}")
+        {
             bar.set_style(style);
         }
         bar.tick();
