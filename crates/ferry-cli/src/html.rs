@@ -43,9 +43,10 @@ tr.flagged { background: #fff4f4; }
 .construct { display: none; background: white; border: 2px solid #4a72c4; margin: 10px 0; padding: 8px 12px; }
 .construct:target, .construct:has(:target) { display: block; }
 .hint { color: #555; font-size: 13px; }
-.sides { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.sides { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
 .side h4 { margin: 4px 0; font-size: 13px; }
 pre { background: #fbfbfd; border: 1px solid #e1e4ea; padding: 6px; overflow: auto; font-size: 12px; margin: 4px 0 10px; }
+.hl { background: #fff6cc; }
 .ln { color: #8a8f98; display: inline-block; width: 4em; user-select: none; }
 .gen:target pre { border-color: #4a72c4; box-shadow: 0 0 0 2px #c9d7f5; }
 ul.gen-links { margin: 2px 0 6px; padding-left: 18px; font-size: 13px; }
@@ -193,14 +194,24 @@ fn blocks(entry: &RecordEntry, project: &Project) -> Vec<(String, usize, usize, 
     blocks
 }
 
-/// Numbered lines `first..=last` (1-based) of `text`, escaped and capped.
-fn numbered(text: &str, first: usize, last: usize) -> String {
+/// Numbered lines `first..=last` (1-based) of `text`, escaped and capped; lines in
+/// `mark` are highlighted.
+fn numbered(text: &str, first: usize, last: usize, mark: (usize, usize)) -> String {
     let mut out = String::new();
     let lines: Vec<&str> = text.lines().collect();
     let last = last.min(lines.len());
     let shown_last = last.min(first + MAX_LINES - 1);
     for n in first.max(1)..=shown_last {
-        let _ = writeln!(out, "<span class=\"ln\">{n}</span>{}", esc(lines[n - 1]));
+        let class = if (mark.0..=mark.1).contains(&n) {
+            " hl"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<span class=\"line{class}\"><span class=\"ln\">{n}</span>{}</span>",
+            esc(lines[n - 1])
+        );
     }
     if shown_last < last {
         let _ = writeln!(
@@ -233,7 +244,7 @@ fn constructs(out: &mut String, sources: &SourceMap, project: &Project) {
                 let _ = writeln!(
                     out,
                     "<pre class=\"source-lines\"><code>{}</code></pre>",
-                    numbered(&file.text, a.saturating_sub(CONTEXT), b + CONTEXT)
+                    numbered(&file.text, a.saturating_sub(CONTEXT), b + CONTEXT, (a, b))
                 );
             }
             _ => out.push_str("<h4>source</h4>\n<p>Synthesised by ferry: no source lines.</p>\n"),
@@ -263,7 +274,7 @@ fn constructs(out: &mut String, sources: &SourceMap, project: &Project) {
                     out,
                     "<div class=\"gen\" id=\"g-{i}-{k}\"><h5>{} lines {a}-{b}</h5><pre class=\"generated-lines\"><code>{}</code></pre></div>",
                     esc(file),
-                    numbered(text, *a, *b)
+                    numbered(text, *a, *b, (0, 0))
                 );
             }
         }
