@@ -211,6 +211,12 @@ pub(crate) fn internal_error(
     .with_help("this is a bug in ferry; the rest of the batch was compiled")
 }
 
+/// The stack of every thread that runs a phase. Parsers, analyses and the formatter
+/// recurse once per nesting level of the input; the input guards bound that nesting
+/// (ferry-python's guard: 100 brackets, 10,000 bytes of one chain), and this stack
+/// holds the deepest accepted input even in a debug build.
+pub const STACK_BYTES: usize = 64 << 20;
+
 /// Compile many units on `jobs` threads; results come back in input order, so output
 /// never depends on the thread count.
 pub fn compile_all(units: Vec<Unit>, options: &DriveOptions, jobs: Option<usize>) -> Vec<Compiled> {
@@ -227,6 +233,7 @@ pub fn compile_all(units: Vec<Unit>, options: &DriveOptions, jobs: Option<usize>
     };
     match rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0))
+        .stack_size(STACK_BYTES)
         .build()
     {
         Ok(pool) => pool.install(work),

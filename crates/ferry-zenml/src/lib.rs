@@ -10,6 +10,7 @@
 mod architecture;
 mod branches;
 mod code;
+mod computed;
 mod conditions;
 mod configs;
 mod constructs;
@@ -17,6 +18,7 @@ mod context;
 mod control;
 mod distributions;
 mod handlers;
+pub mod expr;
 mod imports;
 mod layout;
 mod names;
@@ -132,6 +134,13 @@ NotImplementedError with a `# TODO(migration):`, and it is listed under Flagged 
 the pipeline fails loudly at that step instead of pretending to work.",
     },
     CodeInfo {
+        code: "F0711",
+        title: "carried Python body does not parse",
+        explanation: "A step's Python body, as the input gives it (a `.ferry` file written by \
+hand), is not valid Python. The step is generated as a stand-in that raises and this error points \
+at the body; fix the body in the source.",
+    },
+    CodeInfo {
         code: "F0703",
         title: "schedule cannot be kept on this target",
         explanation: "A schedule belongs to a pipeline that must be dynamic (it branches on data or \
@@ -179,6 +188,11 @@ pub fn emit(
     init.line(code::Code::docstring("Migrated pipeline definitions."));
     python.push(("pipelines/__init__.py".into(), init.finish()));
     python.push(("run.py".into(), project_files::run_py(workflow, &plan, &cx)));
+    if cx.uses_asl_runtime {
+        let mut w = writer::Writer::new();
+        w.carried(&code::Code::text(expr::RUNTIME));
+        python.push((expr::RUNTIME_FILE.to_string(), w.finish()));
+    }
     let mut verbatim: Vec<(String, String)> = Vec::new();
     for f in &workflow.files {
         if python.iter().any(|(p, _)| *p == f.path) {

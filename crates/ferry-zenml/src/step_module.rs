@@ -23,6 +23,8 @@ struct Param {
     prelude: Option<Code>,
     /// An input nobody could trace: a TODO and a report row.
     unresolved: Option<(String, ferry_diagnostics::Span)>,
+    /// Computed in the step from its other inputs instead of passed in.
+    computed: Option<Code>,
 }
 
 /// Locals the generated bodies use; an input with one of these names is renamed.
@@ -50,7 +52,12 @@ pub fn param_name(step: &Step, input: &str) -> Ident {
     }
 }
 
-fn params(planned: &PlannedStep, plan: &Plan, imports: &mut Imports) -> Vec<Param> {
+fn params(
+    planned: &PlannedStep,
+    plan: &Plan,
+    imports: &mut Imports,
+    cx: &mut Context,
+) -> Vec<Param> {
     let step = planned.step;
     step.inputs
         .iter()
@@ -62,6 +69,7 @@ fn params(planned: &PlannedStep, plan: &Plan, imports: &mut Imports) -> Vec<Para
                 default: None,
                 prelude: None,
                 unresolved: None,
+                computed: None,
             };
             match &input.binding {
                 Binding::StepOutput {
@@ -92,8 +100,11 @@ fn params(planned: &PlannedStep, plan: &Plan, imports: &mut Imports) -> Vec<Para
                     param.default = Some(Code::text("None"));
                     param.unresolved = Some((ph.text.clone(), ph.span));
                 }
+                Binding::Expr(c) => param.computed = Some(crate::computed::step_input(step, &name, c)),
             }
-            if param.annotation.as_str().contains("Any") {
+            if param.computed.is_some() {
+                crate::computed::use_runtime(imports, cx);
+            } else if param.annotation.as_str().contains("Any") {
                 imports.from("typing", "Any");
             }
             param
@@ -226,7 +237,7 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     let mut notes: Vec<String> = Vec::new();
     let decorator = decorator(step, &mut notes, &mut imports);
     let params = {
-        let mut params = params(planned, plan, &mut imports);
+        let mut params = params(planned, plan, &mut imports, cx);
         // Python needs parameters without defaults first; calls use keywords.
         params.sort_by_key(|p| p.default.is_some());
         params
@@ -310,6 +321,7 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     w.line(decorator);
     let signature: Vec<Code> = params
         .iter()
+        .filter(|p| p.computed.is_none())
         .map(|p| match &p.default {
             Some(d) => py!("{}: {} = {}", p.name, p.annotation, d),
             None => py!("{}: {}", p.name, p.annotation),
@@ -346,6 +358,12 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
         }
         if let Some(prelude) = &p.prelude {
             w.line(prelude);
+        }
+    }
+    // Computed inputs read the ones before them (the IR verifier checks it).
+    for p in &params {
+        if let Some(computed) = &p.computed {
+            w.line(computed);
         }
     }
     let body_offset = w.offset();
