@@ -679,20 +679,52 @@ impl MachineLowering<'_, '_> {
                     // `lambda:invoke` takes {FunctionName, Payload}; a plain function
                     // ARN takes the whole template as its payload.
                     let invoke_form = matches!(&value, Value::Object(fields) if fields.iter().any(|(k, _)| k == "FunctionName"));
-                    match &value {
-                        Value::Object(fields) if invoke_form => {
-                            if let Some((_, Value::String(f))) =
-                                fields.iter().find(|(k, _)| k == "FunctionName")
-                            {
-                                *function = f.clone();
+                    let dynamic_function = matches!(&value, Value::Object(fields)
+                        if fields.iter().any(|(k, v)| k == "FunctionName" && !matches!(v, Value::String(_))));
+                    if dynamic_function {
+                        // The function is chosen at run time: invoke it as the SDK call
+                        // `lambda:invoke` is, with the whole request.
+                        let pattern = match &step.kind {
+                            StepKind::Lambda { pattern, .. } => *pattern,
+                            _ => ferry_ir::IntegrationPattern::RequestResponse,
+                        };
+                        // What the optimized integration does: the payload goes as
+                        // JSON bytes, the response payload comes back parsed.
+                        let target = Some(Box::new(ferry_ir::CallTarget::Sdk(ferry_ir::SdkCall {
+                            client: "lambda".into(),
+                            method: "invoke".into(),
+                            operation: "Invoke".into(),
+                            names: ferry_ir::MemberNames::Pascal,
+                            encode: vec![ferry_ir::Encoding {
+                                path: vec!["Payload".into()],
+                                how: ferry_ir::Encode::JsonBytes,
+                            }],
+                            decode: vec![vec!["Payload".into()]],
+                            wait: None,
+                        })));
+                        step.kind = StepKind::ServiceCall {
+                            service: "lambda".into(),
+                            action: "invoke".into(),
+                            pattern,
+                            request: value,
+                            target,
+                        };
+                    } else {
+                        match &value {
+                            Value::Object(fields) if invoke_form => {
+                                if let Some((_, Value::String(f))) =
+                                    fields.iter().find(|(k, _)| k == "FunctionName")
+                                {
+                                    *function = f.clone();
+                                }
+                                *payload = fields
+                                    .iter()
+                                    .find(|(k, _)| k == "Payload")
+                                    .map(|(_, v)| v.clone())
+                                    .unwrap_or(Value::Object(Vec::new()));
                             }
-                            *payload = fields
-                                .iter()
-                                .find(|(k, _)| k == "Payload")
-                                .map(|(_, v)| v.clone())
-                                .unwrap_or(Value::Object(Vec::new()));
+                            _ => *payload = value,
                         }
-                        _ => *payload = value,
                     }
                 }
                 _ => {}

@@ -1,5 +1,5 @@
 //! Values computed at run time (JSONata, full JSONPath, intrinsic functions): the IR's
-//! expression language rendered over the run-time helper module `steps/_asl_runtime.py`
+//! expression language rendered over the run-time helper module `ferry_runtime/asl.py`
 //! (`expr/`), inside a step (over its inputs) or in a pipeline body (over loaded
 //! artifacts), and AWS SDK calls made the way the front end decided (`CallTarget`).
 
@@ -15,7 +15,7 @@ const RUNTIME: &str = "rt";
 
 /// Import the helper module into a module and have the project write it.
 pub fn use_runtime(imports: &mut Imports, cx: &mut Context) {
-    imports.import_as("steps._asl_runtime", RUNTIME);
+    imports.import_as("ferry_runtime.asl", RUNTIME);
     cx.uses_asl_runtime = true;
 }
 
@@ -87,11 +87,13 @@ fn path_list(path: &[String]) -> Code {
 }
 
 fn sdk_arguments(call: &SdkCall) -> Code {
-    let encode = Code::list(
-        call.encode
-            .iter()
-            .map(|e| py!("({}, {})", path_list(&e.path), Code::str_lit(e.how.as_str()))),
-    );
+    let encode = Code::list(call.encode.iter().map(|e| {
+        py!(
+            "({}, {})",
+            path_list(&e.path),
+            Code::str_lit(e.how.as_str())
+        )
+    }));
     let decode = Code::list(call.decode.iter().map(|p| path_list(p)));
     let wait = match &call.wait {
         None => Code::text("None"),
@@ -109,7 +111,9 @@ fn sdk_arguments(call: &SdkCall) -> Code {
                 (Code::str_lit("args"), args),
                 (
                     Code::str_lit("waiter"),
-                    w.waiter.as_deref().map_or(Code::text("None"), Code::str_lit),
+                    w.waiter
+                        .as_deref()
+                        .map_or(Code::text("None"), Code::str_lit),
                 ),
                 (Code::str_lit("status"), path_list(&w.status)),
                 (Code::str_lit("success"), path_list(&w.success)),

@@ -28,7 +28,7 @@ impl<'s> Context<'s> {
             sources,
             record: Record::default(),
             diagnostics: Vec::new(),
-            first_party: ["steps", "pipelines", "materializers"]
+            first_party: ["steps", "pipelines", "materializers", "ferry_runtime"]
                 .into_iter()
                 .map(str::to_string)
                 .collect(),

@@ -82,6 +82,8 @@ impl<'a, 'p> Body<'a, 'p> {
             "fnmatch",
             "datetime",
             "Any",
+            "rt",
+            "ferry_runtime",
         ]);
         for r in reserved {
             namer.reserve(&r);
@@ -263,11 +265,23 @@ impl<'a, 'p> Body<'a, 'p> {
         );
         let mut lasts = Vec::new();
         // Every branch starts from the Parallel state's own input.
-        let branch_input = match step.inputs.first().map(|i| &i.binding) {
+        let mut branch_input = match step.inputs.first().map(|i| &i.binding) {
             Some(Binding::StepOutput { step: s, port, .. }) => Some(self.output_var(key, s, port)),
             Some(Binding::Parameter(p)) => Some(self.param_var(key, p)),
             _ => None,
         };
+        let read_by_branches = branches
+            .iter()
+            .any(|b| b.params.first().is_some_and(|p| reads_param(b, &p.name)));
+        if branch_input.is_none() && read_by_branches {
+            // The branches read the Parallel state's input, which no step produces.
+            let var = Ident::new(&self.namer.fresh(&format!("{}_input", step.name)));
+            let text = format!("the input of {}", step.display_name);
+            let value = self.unresolved(&text, step.span, &step.display_name);
+            self.flush_pending();
+            self.w.line(py!("{} = {}", var, value));
+            branch_input = Some(var);
+        }
         for (r, branch) in branches.iter().enumerate() {
             let region_key = region_key(key, n.index(), r);
             if let (Some(first), Some(input)) = (branch.params.first(), &branch_input) {
@@ -335,11 +349,20 @@ impl<'a, 'p> Body<'a, 'p> {
             Binding::Expr(c) => {
                 // The ports are the step's own inputs, loaded in the pipeline.
                 let mut ports = BTreeMap::new();
-                for input in user.inputs.iter().filter(|i| !matches!(i.binding, Binding::Expr(_))) {
+                for input in user
+                    .inputs
+                    .iter()
+                    .filter(|i| !matches!(i.binding, Binding::Expr(_)))
+                {
                     let value = self.binding_value(key, &input.binding, user);
                     ports.insert(input.name.clone(), value.as_str().to_string());
                 }
-                let port = |p: &str| ports.get(p).cloned().unwrap_or_else(|| "rt.UNDEFINED".into());
+                let port = |p: &str| {
+                    ports
+                        .get(p)
+                        .cloned()
+                        .unwrap_or_else(|| "rt.UNDEFINED".into())
+                };
                 self.needs.asl_runtime = true;
                 crate::computed::value(c, &port)
             }

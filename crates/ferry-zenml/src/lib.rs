@@ -17,8 +17,8 @@ mod constructs;
 mod context;
 mod control;
 mod distributions;
-mod handlers;
 pub mod expr;
+mod handlers;
 mod imports;
 mod layout;
 mod names;
@@ -192,6 +192,11 @@ pub fn emit(
         let mut w = writer::Writer::new();
         w.carried(&code::Code::text(expr::RUNTIME));
         python.push((expr::RUNTIME_FILE.to_string(), w.finish()));
+        let mut init = writer::Writer::new();
+        init.line(code::Code::docstring(
+            "Run-time helpers of the migrated project.",
+        ));
+        python.push(("ferry_runtime/__init__.py".into(), init.finish()));
     }
     let mut verbatim: Vec<(String, String)> = Vec::new();
     for f in &workflow.files {

@@ -29,6 +29,8 @@ const RESERVED: &[&str] = &[
     "pipeline_failed_error",
     "unresolved",
     "boto3",
+    "ferry_runtime",
+    "rt",
 ];
 
 pub struct PlannedStep<'a> {

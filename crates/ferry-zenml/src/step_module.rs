@@ -40,6 +40,7 @@ const BODY_LOCALS: &[&str] = &[
     "job_config",
     "target",
     "step",
+    "rt",
 ];
 
 /// The Python parameter name of a step input. Bodies carried over from the source keep
@@ -52,12 +53,7 @@ pub fn param_name(step: &Step, input: &str) -> Ident {
     }
 }
 
-fn params(
-    planned: &PlannedStep,
-    plan: &Plan,
-    imports: &mut Imports,
-    cx: &mut Context,
-) -> Vec<Param> {
+fn params(planned: &PlannedStep, plan: &Plan, imports: &mut Imports) -> Vec<Param> {
     let step = planned.step;
     step.inputs
         .iter()
@@ -100,11 +96,11 @@ fn params(
                     param.default = Some(Code::text("None"));
                     param.unresolved = Some((ph.text.clone(), ph.span));
                 }
-                Binding::Expr(c) => param.computed = Some(crate::computed::step_input(step, &name, c)),
+                Binding::Expr(c) => {
+                    param.computed = Some(crate::computed::step_input(step, &name, c))
+                }
             }
-            if param.computed.is_some() {
-                crate::computed::use_runtime(imports, cx);
-            } else if param.annotation.as_str().contains("Any") {
+            if param.computed.is_none() && param.annotation.as_str().contains("Any") {
                 imports.from("typing", "Any");
             }
             param
@@ -237,7 +233,7 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     let mut notes: Vec<String> = Vec::new();
     let decorator = decorator(step, &mut notes, &mut imports);
     let params = {
-        let mut params = params(planned, plan, &mut imports, cx);
+        let mut params = params(planned, plan, &mut imports);
         // Python needs parameters without defaults first; calls use keywords.
         params.sort_by_key(|p| p.default.is_some());
         params
@@ -247,6 +243,9 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     // The body first: it decides the imports and whether the step is a stand-in.
     let mut body = Writer::at_depth(1);
     let step_body::Body { kind, docstring } = step_body::emit(step, &mut body, &mut imports, cx);
+    if matches!(kind, BodyKind::Translated) && params.iter().any(|p| p.computed.is_some()) {
+        crate::computed::use_runtime(&mut imports, cx);
+    }
     let function = Ident::new(&planned.py_name);
 
     let mut w = Writer::new();
@@ -360,10 +359,13 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
             w.line(prelude);
         }
     }
-    // Computed inputs read the ones before them (the IR verifier checks it).
-    for p in &params {
-        if let Some(computed) = &p.computed {
-            w.line(computed);
+    // Computed inputs read the ones before them (the IR verifier checks it); a
+    // stand-in that raises needs none of them.
+    if matches!(kind, BodyKind::Translated) {
+        for p in &params {
+            if let Some(computed) = &p.computed {
+                w.line(computed);
+            }
         }
     }
     let body_offset = w.offset();

@@ -20,11 +20,11 @@ pub const RUNTIME: &str = concat!(
 );
 
 /// Where the back end writes [`RUNTIME`] in a generated project.
-pub const RUNTIME_FILE: &str = "steps/_asl_runtime.py";
+pub const RUNTIME_FILE: &str = "ferry_runtime/asl.py";
 
 /// The Python names an expression's free variables have at the place it is rendered.
 pub struct Env<'a> {
-    /// How the helper module is imported (`from steps import _asl_runtime as rt`: `rt`).
+    /// How the helper module is imported (`import ferry_runtime.asl as rt`: `rt`).
     pub runtime: &'a str,
     pub input: &'a str,
     pub result: &'a str,
@@ -94,7 +94,46 @@ pub fn render(expr: &Expr, env: &Env) -> String {
 /// Render `expr` as the value of a whole field: converted to JSON data, and an error
 /// when it is undefined (Step Functions raises States.QueryEvaluationError).
 pub fn render_value(expr: &Expr, env: &Env) -> String {
-    format!("{}.result({})", env.runtime, render(expr, env))
+    format!(
+        "{}.result({})",
+        env.runtime,
+        without_outer_parens(&render(expr, env))
+    )
+}
+
+/// `(a or b)` as `a or b` when the parentheses enclose the whole text (an argument
+/// needs none; ruff's UP034 asks for them to go). Strings are skipped while matching.
+fn without_outer_parens(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'(') || bytes.last() != Some(&b')') {
+        return text;
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(q) = quote {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                _ if b == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => quote = Some(b),
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 && i + 1 < bytes.len() {
+                    return text;
+                }
+            }
+            _ => {}
+        }
+    }
+    &text[1..text.len() - 1]
 }
 
 struct Renderer<'e, 'a> {
