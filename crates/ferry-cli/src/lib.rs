@@ -11,9 +11,11 @@ mod commands;
 pub mod driver;
 mod exit;
 pub mod frontends;
+mod html;
 pub mod inputs;
 pub mod limits;
 mod lint;
+mod progress;
 mod report;
 pub mod write;
 

@@ -41,6 +41,7 @@ use ferry_diagnostics::{CodeInfo, Diagnostic, SourceMap};
 use ferry_ir::Workflow;
 
 pub use layout::format_python;
+pub use record::{Disposition, Entry as RecordEntry, EntryKind};
 pub use source_map::{GeneratedRange, SourceMapFile};
 
 /// Where the generated project is meant to run.
@@ -64,6 +65,8 @@ pub struct Emitted {
     pub files: BTreeMap<String, String>,
     pub source_map: SourceMapFile,
     pub diagnostics: Vec<Diagnostic>,
+    /// What each construct became (the rows MIGRATION_REPORT.md is built from).
+    pub record: Vec<RecordEntry>,
 }
 
 pub static CODES: &[CodeInfo] = &[
@@ -300,6 +303,7 @@ pub fn emit(
         .insert("ferry-sourcemap.json".into(), source_map.to_json());
     emitted.source_map = source_map;
     emitted.diagnostics = cx.diagnostics;
+    emitted.record = cx.record.entries;
     if broken {
         emitted.files.clear();
     }
