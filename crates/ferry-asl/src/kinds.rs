@@ -122,6 +122,7 @@ impl MachineLowering<'_, '_> {
                             region_input: Some("branch_input".into()),
                             vars: Vars::new(),
                             next_vars: Vars::new(),
+                            context_reads: false,
                         };
                         inner.lower(
                             b,
@@ -162,6 +163,7 @@ impl MachineLowering<'_, '_> {
                             region_input: Some("item".into()),
                             vars: Vars::new(),
                             next_vars: Vars::new(),
+                            context_reads: false,
                         };
                         inner.lower(
                             p,

@@ -120,6 +120,7 @@ pub fn lower(sources: &SourceMap, file: FileId, options: &Options) -> Lowered {
         region_input: None,
         vars: Default::default(),
         next_vars: Default::default(),
+        context_reads: false,
     }
     .lower(&document, &name, &display, jsonata, 0);
     let mut params = std::mem::take(&mut cx.params);

@@ -265,6 +265,8 @@ pub struct MachineLowering<'c, 'a> {
     pub vars: Vars,
     /// The variables after the state being lowered.
     pub next_vars: Vars,
+    /// Whether the state being lowered reads the context object's run-time fields.
+    pub context_reads: bool,
 }
 
 /// Workflow variables of the data-flow analysis.
@@ -681,6 +683,10 @@ impl MachineLowering<'_, '_> {
             && service == "sagemaker"
         {
             step.hints = sagemaker_hints(request);
+        }
+        // Every template of the state has been read by now.
+        if std::mem::take(&mut self.context_reads) {
+            step.notes.push("context object fields ($$.Execution.Id/Name/StartTime, $$.State.*, $$.StateMachine.*) come from ZenML's run context: the execution id and name are the ZenML run's, not an execution ARN".into());
         }
         // Retry, timeouts.
         for retrier in s.field("Retry").map(Node::items).unwrap_or_default() {

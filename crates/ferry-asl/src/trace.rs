@@ -255,6 +255,11 @@ impl MachineLowering<'_, '_> {
                 },
                 Var::Context => match self.context_read(&segs, jsonata, span) {
                     Some(r) => Some(r),
+                    // Run-time facts ZenML's run context has: read when the step runs.
+                    None if run_context_field(&segs) => {
+                        self.context_reads = true;
+                        return Ok(());
+                    }
                     None => {
                         return Err((
                             "the context object is only known at run time".into(),
@@ -651,4 +656,19 @@ impl MachineLowering<'_, '_> {
             }),
         }
     }
+}
+
+/// Whether `segs` (of `$$`) is a field the generated project reads from ZenML's run
+/// context (`rt.context()`): the execution's id, name and start, the state machine's
+/// name, the state's name and entry time.
+fn run_context_field(segs: &[Segment]) -> bool {
+    let [Segment::Key(object), Segment::Key(field), ..] = segs else {
+        return false;
+    };
+    matches!(
+        (object.as_str(), field.as_str()),
+        ("Execution", "Id" | "Name" | "StartTime")
+            | ("StateMachine", "Id" | "Name")
+            | ("State", "Name" | "EnteredTime")
+    )
 }

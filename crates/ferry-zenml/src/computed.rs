@@ -26,7 +26,7 @@ pub fn value(c: &Computed, port: &dyn Fn(&str) -> String) -> Code {
         input: "rt.UNDEFINED",
         result: "rt.UNDEFINED",
         error_output: "rt.UNDEFINED",
-        context: "{}",
+        context: "rt.context()",
         variables: "{}",
         port,
     };

@@ -356,3 +356,33 @@ def sync_wait(client, wait, request_api, response_api, poll_seconds=10, max_poll
                 target = target[part]
             target[path[-1]] = json.loads(text)
     return _to_pascal(described, shape)
+
+
+def context():
+    """The Step Functions context object (`$$`), from ZenML's run context.
+
+    Execution.Id and Execution.Name are the ZenML run's id and name (not an execution
+    ARN), Execution.StartTime its start, StateMachine.Id/Name the pipeline's name, and
+    State.Name / State.EnteredTime the step and the time this is evaluated. Outside a
+    step (the body of a dynamic pipeline) only the pipeline name is known.
+    """
+    # Imported here: the rest of this module is standard library only.
+    import zenml
+
+    now = datetime.datetime.now(datetime.UTC).isoformat()
+    try:
+        step_context = zenml.get_step_context()
+    except RuntimeError:
+        name = zenml.get_pipeline_context().name
+        return {
+            "StateMachine": {"Id": name, "Name": name},
+            "State": {"EnteredTime": now},
+        }
+    run = step_context.pipeline_run
+    started = run.start_time.isoformat() if run.start_time else now
+    pipeline_name = run.pipeline.name if run.pipeline else run.name
+    return {
+        "Execution": {"Id": str(run.id), "Name": run.name, "StartTime": started},
+        "StateMachine": {"Id": pipeline_name, "Name": pipeline_name},
+        "State": {"Name": step_context.step_name, "EnteredTime": now},
+    }
