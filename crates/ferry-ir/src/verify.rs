@@ -76,8 +76,18 @@ before the back end, whose code generation recurses once per level.",
         explanation: "A file the source provides to the generated project must have a relative \
 `/`-separated path without empty, `.` or `..` parts, not start with a dot, not hold a NUL byte, be \
 unique, and not take the place of a file ferry generates itself (run.py, pyproject.toml, the \
-reports, configs/, pipelines/, steps/__init__.py, steps/errors.py). A dependency must be a PEP 508 \
+reports, configs/, pipelines/, steps/__init__.py, steps/errors.py, steps/runtime.py). A dependency must be a PEP 508 \
 distribution name (optionally with extras and a version) and an importable module name.",
+    },
+    CodeInfo {
+        code: "F0211",
+        title: "invalid runtime binding",
+        explanation: "A runtime binding (a name a carried Python body uses that the back end binds \
+when the step runs: a logger, a run-configuration value, a resource object, a metadata or check \
+function, the partition key or window) must belong to a python step, read only inputs and other \
+bindings of that step, name a class by a dotted module path and class name, give object fields as \
+constants, environment variables or names, and yield only outputs the step declares. Its name must be \
+a Python identifier unique among the step's inputs and bindings (F0202).",
     },
 ];
 
@@ -92,6 +102,7 @@ const GENERATED: &[&str] = &[
     ".gitignore",
     "steps/__init__.py",
     "steps/errors.py",
+    "steps/runtime.py",
 ];
 
 fn check_project_files(workflow: &Workflow, out: &mut Vec<Diagnostic>) {
@@ -395,6 +406,7 @@ fn verify_pipeline(
     }
     for index in pipeline.step_indices() {
         verify_step(&scope, index, options, depth, out);
+        crate::verify_runtime::verify_step_runtime(&pipeline.graph[index], out);
     }
 }
 

@@ -110,7 +110,8 @@ pub fn imports_in(stmt: &Stmt) -> Vec<Import> {
 /// Whether `module` (dotted; its first component counts) is in the standard library.
 pub fn is_stdlib(module: &str) -> bool {
     let top = module.split('.').next().unwrap_or(module);
-    ruff_python_stdlib::sys::is_known_standard_library(crate::PYTHON_MINOR, top)
+    top == "__future__"
+        || ruff_python_stdlib::sys::is_known_standard_library(crate::PYTHON_MINOR, top)
 }
 
 /// Import names whose distribution on PyPI is named differently.
@@ -213,5 +214,6 @@ mod tests {
         );
         assert_eq!(distribution_for("os.path"), None);
         assert_eq!(distribution_for("json"), None);
+        assert_eq!(distribution_for("__future__"), None);
     }
 }

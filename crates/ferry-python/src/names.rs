@@ -57,6 +57,19 @@ impl FreeNames {
         self.uses.retain(|n, _| !is_builtin(n));
         self
     }
+    /// Record one more use (code that stays around the analysed body, such as a
+    /// parameter annotation a front end turns into a runtime object).
+    pub fn insert(&mut self, name: &str, range: TextRange) {
+        self.add(name, range);
+    }
+    /// Keep only the uses `keep` accepts (uses a front end rewrote away are dropped);
+    /// names left without uses disappear.
+    pub fn retain_uses(&mut self, keep: impl Fn(&str, TextRange) -> bool) {
+        for (name, uses) in self.uses.iter_mut() {
+            uses.retain(|r| keep(name, *r));
+        }
+        self.uses.retain(|_, uses| !uses.is_empty());
+    }
     fn add(&mut self, name: &str, range: TextRange) {
         let uses = self.uses.entry(name.to_string()).or_default();
         uses.push(range);

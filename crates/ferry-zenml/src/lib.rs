@@ -19,12 +19,14 @@ mod distributions;
 mod handlers;
 mod imports;
 mod layout;
+mod lint_policy;
 mod names;
 mod next_steps;
 mod pipeline_module;
 mod project_files;
 mod record;
 mod report;
+mod runtime;
 mod source_map;
 mod step_body;
 mod step_module;
@@ -165,6 +167,9 @@ pub fn emit(
     }
     python.push(("steps/__init__.py".into(), step_module::init_module(&plan)));
     python.push(("steps/errors.py".into(), step_module::errors_module()));
+    if runtime::needs_module(workflow) {
+        python.push((runtime::MODULE_PATH.into(), runtime::module(workflow, &cx)));
+    }
     for index in 0..workflow.pipelines.len() {
         let module = pipeline_module::emit(workflow, index, &plan, &mut cx);
         python.push((
@@ -188,7 +193,9 @@ pub fn emit(
         if f.path.ends_with(".py") && !f.verbatim {
             let mut w = writer::Writer::new();
             let start = w.offset();
-            w.carried(&code::Code::carried(&f.text));
+            let text = imports::sort_leading_imports(&f.text, &cx.first_party)
+                .unwrap_or_else(|| f.text.clone());
+            w.carried(&code::Code::carried(&text));
             w.mark(start, f.span, f.what.clone());
             python.push((f.path.clone(), w.finish()));
         } else {
@@ -241,7 +248,7 @@ pub fn emit(
     }
     emitted.files.insert(
         "pyproject.toml".into(),
-        project_files::pyproject(workflow, &cx),
+        project_files::pyproject(workflow, &plan, &cx),
     );
     emitted.files.insert(
         ".gitignore".into(),

@@ -227,6 +227,17 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     let decorator = decorator(step, &mut notes, &mut imports);
     let params = {
         let mut params = params(planned, plan, &mut imports);
+        params.extend(
+            crate::runtime::config_params(step, &mut imports)
+                .into_iter()
+                .map(|c| Param {
+                    name: c.name,
+                    annotation: c.annotation,
+                    default: c.default,
+                    prelude: None,
+                    unresolved: None,
+                }),
+        );
         // Python needs parameters without defaults first; calls use keywords.
         params.sort_by_key(|p| p.default.is_some());
         params
@@ -237,6 +248,15 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     let mut body = Writer::at_depth(1);
     let step_body::Body { kind, docstring } = step_body::emit(step, &mut body, &mut imports, cx);
     let function = Ident::new(&planned.py_name);
+    let mut runtime_prelude = Writer::at_depth(1);
+    let mut helpers = crate::runtime::Helpers::new(step);
+    crate::runtime::prelude(
+        step,
+        &file,
+        &mut runtime_prelude,
+        &mut imports,
+        &mut helpers,
+    );
 
     let mut w = Writer::new();
     w.line(Code::docstring(&format!(
@@ -348,6 +368,7 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
             w.line(prelude);
         }
     }
+    w.append(runtime_prelude);
     let body_offset = w.offset();
     w.append(body);
     w.close();

@@ -5,6 +5,7 @@
 mod lex;
 mod parse;
 mod print;
+mod runtime;
 
 pub use parse::parse;
 pub use print::{print, print_binding_short, print_value, quote};
