@@ -5,7 +5,7 @@
 //! files (`support.rs`), third-party imports kept.
 
 use ferry_diagnostics::{Diagnostic, Span};
-use ferry_python::{CarriedFunction, Closure, Edit, FreeNames, Import, Layout, TextRange};
+use ferry_python::{CarriedFunction, Closure, Edit, FreeNames, Import, Layout, Ranged, TextRange};
 
 use crate::collect::Definition;
 use crate::rewrite::{Env, Rewritten};
@@ -108,8 +108,9 @@ pub fn carry(
     for (name, range) in extra {
         free.insert(name, *range);
     }
-    let closure = match location.module_of_file(module.file) {
-        Some(full) => location.closure(full, &free, &is_dagster),
+    let full = location.module_of_file(module.file).map(str::to_string);
+    let closure = match &full {
+        Some(full) => location.closure_of_body(full, &free, rest, &is_dagster),
         None => Closure::default(),
     };
     // A name nothing binds becomes a stand-in that raises where it is used, with the
@@ -161,6 +162,17 @@ pub fn carry(
     }
     let mut edits = rewritten.edits.clone();
     edits.extend(stand_ins);
+    // Imports inside the body that reach the location's definitions through a
+    // re-export now name the defining module.
+    if let Some(nested) = full.as_ref().and_then(|f| closure.nested_edits.get(f)) {
+        let body_range = def.def.range();
+        edits.extend(
+            nested
+                .iter()
+                .filter(|e| body_range.contains_range(e.range))
+                .cloned(),
+        );
+    }
     let indent = "";
     let carried = match CarriedFunction::carry(module, def.def, edits, Layout::Indent(indent)) {
         Ok(c) => c,

@@ -25,6 +25,15 @@ pub enum PartitionsKind {
     Unknown,
 }
 
+/// A time partition dimension.
+pub struct TimeDimension {
+    /// The dimension's name in a multi-partition; `None` for a plain time partition.
+    pub dimension: Option<String>,
+    pub period: Option<Period>,
+    pub format: String,
+    pub timezone: Option<String>,
+}
+
 impl PartitionsKind {
     /// The dimension names of a multi-dimensional key (sorted), empty otherwise.
     pub fn dimensions(&self) -> Vec<String> {
@@ -34,43 +43,33 @@ impl PartitionsKind {
         }
     }
 
-    /// The time dimension: `(dimension name or None, period, format, timezone)`.
-    pub fn time(&self) -> Option<(Option<String>, Option<Period>, String, Option<String>)> {
+    /// The time dimension, on its own or as one dimension of a multi-partition.
+    pub fn time(&self) -> Option<TimeDimension> {
         match self {
             PartitionsKind::Time {
                 period,
                 format,
                 timezone,
-            } => Some((None, *period, format.clone(), timezone.clone())),
+            } => Some(TimeDimension {
+                dimension: None,
+                period: *period,
+                format: format.clone(),
+                timezone: timezone.clone(),
+            }),
             PartitionsKind::Multi(dims) => dims.iter().find_map(|(n, k)| match k {
                 PartitionsKind::Time {
                     period,
                     format,
                     timezone,
-                } => Some((Some(n.clone()), *period, format.clone(), timezone.clone())),
+                } => Some(TimeDimension {
+                    dimension: Some(n.clone()),
+                    period: *period,
+                    format: format.clone(),
+                    timezone: timezone.clone(),
+                }),
                 _ => None,
             }),
             _ => None,
-        }
-    }
-
-    /// What the definition is, for notes.
-    pub fn describe(&self) -> String {
-        match self {
-            PartitionsKind::Time { period, .. } => match period {
-                Some(p) => format!("{} time partitions", p.as_str()),
-                None => "time partitions".into(),
-            },
-            PartitionsKind::Static(keys) => format!("static partitions {}", keys.join(", ")),
-            PartitionsKind::Dynamic => "dynamic partitions".into(),
-            PartitionsKind::Multi(dims) => format!(
-                "multi-partitions ({})",
-                dims.iter()
-                    .map(|(n, k)| format!("{n}: {}", k.describe()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            PartitionsKind::Unknown => "partitions".into(),
         }
     }
 }

@@ -23,10 +23,8 @@ pub enum FieldValue {
 /// A resource object as the Definitions build it.
 #[derive(Debug, Clone)]
 pub struct ResourceSpec {
-    /// The class as resolved through the imports (`dagster_duckdb.DuckDBResource`,
-    /// `my_pkg.resources.Api`); `None` for a legacy `@resource` function or a factory.
-    pub class: Option<String>,
-    /// The class name as written.
+    /// The class name as written; `None` for a legacy `@resource` function or a
+    /// factory.
     pub class_name: Option<String>,
     pub fields: Vec<(String, FieldValue)>,
     pub span: Span,
@@ -193,7 +191,6 @@ impl<'a> Reader<'_, 'a> {
                     .callee_last()
                     .starts_with(|c: char| c.is_ascii_uppercase());
                 Some(ResourceSpec {
-                    class: is_class.then(|| call.callee.clone()).flatten(),
                     class_name: is_class.then(|| call.callee_last().to_string()),
                     fields,
                     span: call.span,

@@ -277,8 +277,12 @@ fn context_use(env: &Env<'_>, chain: &Chain<'_>, out: &mut Rewritten) {
             }
         }
         "partition_time_window" if env.partitions.is_some() => {
-            let Some((dimension, Some(period), format, timezone)) =
-                env.partitions.and_then(|p| p.time())
+            let Some(crate::partitions::TimeDimension {
+                dimension,
+                period: Some(period),
+                format,
+                timezone,
+            }) = env.partitions.and_then(|p| p.time())
             else {
                 context_unsupported(env, chain, out);
                 return;
@@ -422,7 +426,7 @@ fn dagster_use(env: &Env<'_>, chain: &Chain<'_>, q: &str, out: &mut Rewritten) {
     match (api, chain.call) {
         ("Output" | "DynamicOutput" | "MaterializeResult", Some(call))
             if call.arguments.args.len() <= 1
-                && !(api == "MaterializeResult" && !call.arguments.args.is_empty()) =>
+                && (api != "MaterializeResult" || call.arguments.args.is_empty()) =>
         {
             let (role, base, kind) = if env.generator {
                 ("yield_output", "emit_output", RuntimeKind::YieldOutput)

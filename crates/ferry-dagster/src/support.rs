@@ -154,6 +154,10 @@ pub fn files(
     for (i, span) in step_imports {
         add_dep(i, *span, &mut deps);
     }
+    let span = step_imports.first().map(|(_, s)| *s).unwrap_or_default();
+    for i in &closure.nested_external {
+        add_dep(i, span, &mut deps);
+    }
     for m in &closure.support {
         let Some(full) = location.full_name(&m.module) else {
             continue;

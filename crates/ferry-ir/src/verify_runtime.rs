@@ -102,15 +102,15 @@ pub(crate) fn verify_step_runtime(step: &Step, out: &mut Vec<Diagnostic>) {
             }
         }
         match &b.kind {
-            RuntimeKind::Config { default, value, .. } => {
-                if default.iter().chain(value).any(has_input_reference) {
-                    problem(
-                        out,
-                        step,
-                        b.span,
-                        format!("configuration value of `{}` refers to an input", b.name),
-                    );
-                }
+            RuntimeKind::Config { default, value, .. }
+                if default.iter().chain(value).any(has_input_reference) =>
+            {
+                problem(
+                    out,
+                    step,
+                    b.span,
+                    format!("configuration value of `{}` refers to an input", b.name),
+                );
             }
             RuntimeKind::Object {
                 module,

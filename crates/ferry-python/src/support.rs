@@ -95,11 +95,25 @@ impl Closure {
         };
         let mut all = self.stripping_edits(location, module);
         let stripped: Vec<ruff_text_size::TextRange> = all.iter().map(|e| e.range).collect();
+        let nested = location
+            .full_name(&module.module)
+            .and_then(|full| self.nested_edits.get(full))
+            .into_iter()
+            .flatten()
+            .filter(|e| {
+                stmts
+                    .iter()
+                    .any(|s| ruff_text_size::Ranged::range(*s).contains_range(e.range))
+            })
+            .cloned();
         all.extend(
             edits
                 .into_iter()
+                .chain(nested)
                 .filter(|e| !stripped.iter().any(|s| s.contains_range(e.range))),
         );
+        all.sort_by_key(|e| (e.range.start(), e.range.end()));
+        all.dedup();
         let mut out = carry_statements(parsed, &stmts, all, Layout::Indent(""))?;
         let imports: BTreeSet<&Import> = module.imports.iter().chain(extra).collect();
         let imports: Vec<String> = imports.into_iter().map(Import::render).collect();
@@ -147,6 +161,16 @@ impl Closure {
             .extend(other.module_objects.iter().cloned());
         self.module_objects.sort();
         self.module_objects.dedup();
+        for (m, edits) in &other.nested_edits {
+            let list = self.nested_edits.entry(m.clone()).or_default();
+            for e in edits {
+                if !list.contains(e) {
+                    list.push(e.clone());
+                }
+            }
+        }
+        self.nested_external
+            .extend(other.nested_external.iter().cloned());
         for (m, ranges) in &other.stripped {
             let list = self.stripped.entry(m.clone()).or_default();
             list.extend(ranges.iter().copied());
