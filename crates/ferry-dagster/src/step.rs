@@ -275,7 +275,7 @@ impl<'a> Builder<'_, 'a> {
             });
             self.partition_used = true;
         }
-        let mut body = carried.body.clone();
+        let mut body = ferry_python::drop_none_returns(&carried.body);
         if let Some(doc) = &carried.docstring {
             body = format!("{}\n{body}", doc.trim_end());
         }

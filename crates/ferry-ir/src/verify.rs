@@ -76,11 +76,20 @@ before the back end, whose code generation recurses once per level.",
         explanation: "A file the source provides to the generated project must have a relative \
 `/`-separated path without empty, `.` or `..` parts, not start with a dot, not hold a NUL byte, be \
 unique, and not take the place of a file ferry generates itself (run.py, pyproject.toml, the \
-reports, configs/, pipelines/, steps/__init__.py, steps/errors.py, steps/runtime.py). A dependency must be a PEP 508 \
+reports, configs/, pipelines/, ferry_runtime/, steps/__init__.py, steps/errors.py). A dependency must be a PEP 508 \
 distribution name (optionally with extras and a version) and an importable module name.",
     },
     CodeInfo {
         code: "F0211",
+        title: "malformed expression",
+        explanation: "An `expr` binding calls a function with the wrong number of arguments, \
+passes something other than a function where one is needed ($map, $filter, $reduce, $sort, \
+$single), writes a malformed JSONPath union or slice, uses a name that is not a variable name, \
+or reads a port (`%name`) that is not an input of the step (for a step input: one declared \
+before it, so that no input depends on itself).",
+    },
+    CodeInfo {
+        code: "F0212",
         title: "invalid runtime binding",
         explanation: "A runtime binding (a name a carried Python body uses that the back end binds \
 when the step runs: a logger, a run-configuration value, a resource object, a metadata or check \
@@ -102,7 +111,6 @@ const GENERATED: &[&str] = &[
     ".gitignore",
     "steps/__init__.py",
     "steps/errors.py",
-    "steps/runtime.py",
 ];
 
 fn check_project_files(workflow: &Workflow, out: &mut Vec<Diagnostic>) {
@@ -118,7 +126,7 @@ fn check_project_files(workflow: &Workflow, out: &mut Vec<Diagnostic>) {
         {
             Some("is not a relative `/`-separated path inside the project")
         } else if GENERATED.contains(&f.path.as_str())
-            || matches!(parts[0], "configs" | "pipelines")
+            || matches!(parts[0], "configs" | "pipelines" | "ferry_runtime")
         {
             Some("takes the place of a file ferry generates")
         } else if !seen.insert(f.path.as_str()) {
@@ -454,8 +462,10 @@ fn verify_step(
             }
         })
         .collect();
-    for input in &step.inputs {
+    let all_ports: Vec<&str> = step.inputs.iter().map(|i| i.name.as_str()).collect();
+    for (n, input) in step.inputs.iter().enumerate() {
         check_binding(scope, &input.binding, input.span, options, out);
+        check_expr(&input.binding, &all_ports[..n], input.span, out);
         if let Binding::StepOutput {
             step: source,
             port,
@@ -515,10 +525,12 @@ fn verify_step(
         StepKind::Wait { seconds, until } => {
             for b in [seconds, until].into_iter().flatten() {
                 check_binding(scope, b, step.span, options, out);
+                check_expr(b, &all_ports, step.span, out);
             }
         }
         StepKind::Map { items, region, .. } => {
             check_binding(scope, items, step.span, options, out);
+            check_expr(items, &all_ports, step.span, out);
             verify_pipeline(region, options, depth + 1, out);
         }
         StepKind::Parallel { branches } => {
@@ -586,8 +598,10 @@ fn verify_branch(
             ),
         }
     }
+    let ports: Vec<&str> = step.inputs.iter().map(|i| i.name.as_str()).collect();
     for rule in rules {
         check_condition(scope, &rule.condition, rule.span, options, out);
+        check_condition_exprs(&rule.condition, &ports, rule.span, out, 0);
     }
 }
 
@@ -613,6 +627,56 @@ fn check_condition(
     }
 }
 
+fn check_condition_exprs(
+    condition: &Condition,
+    ports: &[&str],
+    span: Span,
+    out: &mut Vec<Diagnostic>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    match condition {
+        Condition::Compare { lhs, rhs, .. } => {
+            check_expr(lhs, ports, span, out);
+            check_expr(rhs, ports, span, out);
+        }
+        Condition::And(items) | Condition::Or(items) => {
+            for c in items {
+                check_condition_exprs(c, ports, span, out, depth + 1);
+            }
+        }
+        Condition::Not(inner) => check_condition_exprs(inner, ports, span, out, depth + 1),
+        Condition::Expr { .. } => {}
+    }
+}
+
+/// An `expr` binding: well formed, and reading only the given ports.
+fn check_expr(binding: &Binding, ports: &[&str], span: Span, out: &mut Vec<Diagnostic>) {
+    let Binding::Expr(c) = binding else { return };
+    let e = &c.expr;
+    for problem in crate::expr::problems(e) {
+        out.push(
+            Diagnostic::error("F0211", format!("malformed expression: {problem}"))
+                .with_primary(span, "in this binding"),
+        );
+    }
+    for port in e.ports() {
+        if !ports.contains(&port) {
+            out.push(
+                Diagnostic::error(
+                    "F0211",
+                    format!(
+                        "the expression reads `%{port}`, which is not an earlier input of the step"
+                    ),
+                )
+                .with_primary(span, "in this binding"),
+            );
+        }
+    }
+}
+
 fn check_binding(
     scope: &Scope<'_>,
     binding: &Binding,
@@ -622,6 +686,7 @@ fn check_binding(
 ) {
     match binding {
         Binding::Literal(value) => check_inputs_named(value, span, out),
+        Binding::Expr(_) => {}
         Binding::Parameter(name) => {
             if !scope.params.contains(name.as_str()) {
                 out.push(

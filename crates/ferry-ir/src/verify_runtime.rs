@@ -1,4 +1,4 @@
-//! Verifier rules for the runtime bindings of carried Python steps (F0202, F0211):
+//! Verifier rules for the runtime bindings of carried Python steps (F0202, F0212):
 //! names are identifiers unique among the step's inputs and bindings, every name a
 //! binding reads exists, and each kind's fields are well formed.
 
@@ -11,7 +11,7 @@ use crate::{FieldSource, RuntimeKind, Step, StepKind, Value};
 
 fn problem(out: &mut Vec<Diagnostic>, step: &Step, span: crate::Span, message: String) {
     let span = if span.is_detached() { step.span } else { span };
-    out.push(Diagnostic::error("F0211", message).with_primary(span, "runtime binding"));
+    out.push(Diagnostic::error("F0212", message).with_primary(span, "runtime binding"));
 }
 
 fn dotted(module: &str) -> bool {

@@ -119,6 +119,194 @@ fn binding() -> impl Strategy<Value = Binding> {
                     flagged
                 })
             ),
+        (expr(), text(), span()).prop_map(|(expr, text, span)| Binding::Expr(Box::new(Computed {
+            expr,
+            text,
+            span
+        }))),
+    ]
+}
+
+fn var() -> impl Strategy<Value = Var> {
+    prop_oneof![
+        Just(Var::Input),
+        Just(Var::Result),
+        Just(Var::ErrorOutput),
+        Just(Var::Context),
+        Just(Var::Current),
+        text().prop_map(Var::Variable),
+        text().prop_map(Var::Port),
+        Just(Var::Variable("states".into())),
+    ]
+}
+
+fn selector(e: BoxedStrategy<Expr>) -> impl Strategy<Value = Selector> {
+    let leaf = prop_oneof![
+        text().prop_map(Selector::Field),
+        any::<i64>().prop_map(Selector::Index),
+        Just(Selector::Wildcard),
+        Just(Selector::Descendants),
+        (
+            prop::option::of(any::<i64>()),
+            prop::option::of(any::<i64>()),
+            prop::option::of(any::<i64>())
+        )
+            .prop_map(|(start, end, step)| Selector::Slice { start, end, step }),
+    ];
+    prop_oneof![
+        3 => leaf.clone(),
+        1 => prop::collection::vec(leaf, 0..3).prop_map(Selector::Union),
+        1 => e.prop_map(Selector::Filter),
+    ]
+}
+
+fn expr() -> BoxedStrategy<Expr> {
+    let leaf = prop_oneof![
+        Just(Expr::Null),
+        any::<bool>().prop_map(Expr::Bool),
+        number().prop_map(Expr::Number),
+        text().prop_map(Expr::String),
+        var().prop_map(Expr::Var),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        let boxed = inner.clone().boxed();
+        prop_oneof![
+            (
+                inner.clone(),
+                prop::collection::vec(
+                    prop_oneof![
+                        text().prop_map(PathStep::Field),
+                        Just(PathStep::Wildcard),
+                        Just(PathStep::Descendants),
+                        inner.clone().prop_map(PathStep::Filter),
+                        inner.clone().prop_map(PathStep::Map),
+                    ],
+                    0..3
+                )
+            )
+                .prop_map(|(base, steps)| Expr::Path {
+                    base: Box::new(base),
+                    steps
+                }),
+            (
+                inner.clone(),
+                prop::collection::vec(selector(boxed.clone()), 0..3)
+            )
+                .prop_map(|(base, selectors)| Expr::JsonPath {
+                    base: Box::new(base),
+                    selectors
+                }),
+            (prop::sample::select(UnaryOp::ALL.to_vec()), inner.clone()).prop_map(
+                |(op, operand)| Expr::Unary {
+                    op,
+                    operand: Box::new(operand)
+                }
+            ),
+            (
+                prop::sample::select(BinaryOp::ALL.to_vec()),
+                inner.clone(),
+                inner.clone()
+            )
+                .prop_map(|(op, l, r)| Expr::binary(op, l, r)),
+            (
+                inner.clone(),
+                inner.clone(),
+                prop::option::of(inner.clone())
+            )
+                .prop_map(|(t, a, b)| Expr::Cond {
+                    test: Box::new(t),
+                    then: Box::new(a),
+                    otherwise: b.map(Box::new)
+                }),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Expr::Array),
+            prop::collection::vec((inner.clone(), inner.clone()), 0..3).prop_map(Expr::Object),
+            (
+                prop::sample::select(Func::ALL.to_vec()),
+                prop::collection::vec(inner.clone(), 0..3)
+            )
+                .prop_map(|(func, args)| Expr::Call { func, args }),
+            (prop::collection::vec(text(), 0..3), inner).prop_map(|(params, body)| Expr::Lambda {
+                params,
+                body: Box::new(body)
+            }),
+        ]
+    })
+    .boxed()
+}
+
+fn strings() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(text(), 0..3)
+}
+
+fn target() -> impl Strategy<Value = CallTarget> {
+    let wait = (
+        text(),
+        prop::collection::vec(
+            (text(), any::<bool>(), strings(), any::<bool>()).prop_map(
+                |(name, req, path, list)| WaitArg {
+                    name,
+                    from: if req {
+                        ArgFrom::Request
+                    } else {
+                        ArgFrom::Response
+                    },
+                    path,
+                    list,
+                },
+            ),
+            0..3,
+        ),
+        prop::option::of(text()),
+        strings(),
+        strings(),
+        strings(),
+        prop::collection::vec(strings(), 0..2),
+    )
+        .prop_map(
+            |(method, args, waiter, status, success, failure, parse_json)| SyncWait {
+                method,
+                args,
+                waiter,
+                status,
+                success,
+                failure,
+                parse_json,
+            },
+        );
+    prop_oneof![
+        (
+            (text(), text(), text(), any::<bool>()),
+            prop::collection::vec(
+                (strings(), any::<bool>()).prop_map(|(path, b)| Encoding {
+                    path,
+                    how: if b {
+                        Encode::JsonText
+                    } else {
+                        Encode::JsonBytes
+                    }
+                }),
+                0..2
+            ),
+            prop::collection::vec(strings(), 0..2),
+            prop::option::of(wait)
+        )
+            .prop_map(|((client, method, operation, api), encode, decode, wait)| {
+                CallTarget::Sdk(SdkCall {
+                    client,
+                    method,
+                    operation,
+                    names: if api {
+                        MemberNames::Api
+                    } else {
+                        MemberNames::Pascal
+                    },
+                    encode,
+                    decode,
+                    wait,
+                })
+            }),
+        prop::option::of(text()).prop_map(|connection| CallTarget::Http { connection }),
+        text().prop_map(|reason| CallTarget::Unsupported { reason }),
     ]
 }
 
@@ -166,14 +354,22 @@ fn leaf_kind() -> impl Strategy<Value = StepKind> {
                 body_span
             }
         ),
-        (text(), text(), pattern(), value()).prop_map(|(service, action, pattern, request)| {
-            StepKind::ServiceCall {
-                service,
-                action,
-                pattern,
-                request,
-            }
-        }),
+        (
+            text(),
+            text(),
+            pattern(),
+            value(),
+            prop::option::of(target())
+        )
+            .prop_map(|(service, action, pattern, request, target)| {
+                StepKind::ServiceCall {
+                    service,
+                    action,
+                    pattern,
+                    request,
+                    target: target.map(Box::new),
+                }
+            }),
         (text(), value(), pattern()).prop_map(|(function, payload, pattern)| StepKind::Lambda {
             function,
             payload,

@@ -18,6 +18,8 @@ pub struct Context<'s> {
     pub first_party: BTreeSet<String>,
     /// Distributions (pyproject dependencies) the emitted code needs beyond ZenML.
     pub requirements: BTreeSet<String>,
+    /// Some module uses the run-time helper for computed values (`computed.rs`).
+    pub uses_asl_runtime: bool,
 }
 
 impl<'s> Context<'s> {
@@ -26,11 +28,12 @@ impl<'s> Context<'s> {
             sources,
             record: Record::default(),
             diagnostics: Vec::new(),
-            first_party: ["steps", "pipelines", "materializers"]
+            first_party: ["steps", "pipelines", "materializers", "ferry_runtime"]
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
             requirements: BTreeSet::new(),
+            uses_asl_runtime: false,
         }
     }
 

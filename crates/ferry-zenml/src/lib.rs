@@ -10,12 +10,14 @@
 mod architecture;
 mod branches;
 mod code;
+mod computed;
 mod conditions;
 mod configs;
 mod constructs;
 mod context;
 mod control;
 mod distributions;
+pub mod expr;
 mod handlers;
 mod imports;
 mod layout;
@@ -41,6 +43,7 @@ use ferry_diagnostics::{CodeInfo, Diagnostic, SourceMap};
 use ferry_ir::Workflow;
 
 pub use layout::format_python;
+pub use record::{Disposition, Entry as RecordEntry, EntryKind};
 pub use source_map::{GeneratedRange, SourceMapFile};
 
 /// Where the generated project is meant to run.
@@ -64,6 +67,8 @@ pub struct Emitted {
     pub files: BTreeMap<String, String>,
     pub source_map: SourceMapFile,
     pub diagnostics: Vec<Diagnostic>,
+    /// What each construct became (the rows MIGRATION_REPORT.md is built from).
+    pub record: Vec<RecordEntry>,
 }
 
 pub static CODES: &[CodeInfo] = &[
@@ -131,6 +136,13 @@ NotImplementedError with a `# TODO(migration):`, and it is listed under Flagged 
 the pipeline fails loudly at that step instead of pretending to work.",
     },
     CodeInfo {
+        code: "F0711",
+        title: "carried Python body does not parse",
+        explanation: "A step's Python body, as the input gives it (a `.ferry` file written by \
+hand), is not valid Python. The step is generated as a stand-in that raises and this error points \
+at the body; fix the body in the source.",
+    },
+    CodeInfo {
         code: "F0703",
         title: "schedule cannot be kept on this target",
         explanation: "A schedule belongs to a pipeline that must be dynamic (it branches on data or \
@@ -181,6 +193,18 @@ pub fn emit(
     init.line(code::Code::docstring("Migrated pipeline definitions."));
     python.push(("pipelines/__init__.py".into(), init.finish()));
     python.push(("run.py".into(), project_files::run_py(workflow, &plan, &cx)));
+    if cx.uses_asl_runtime {
+        let mut w = writer::Writer::new();
+        w.carried(&code::Code::text(expr::RUNTIME));
+        python.push((expr::RUNTIME_FILE.to_string(), w.finish()));
+    }
+    if cx.uses_asl_runtime || runtime::needs_module(workflow) {
+        let mut init = writer::Writer::new();
+        init.line(code::Code::docstring(
+            "Run-time helpers of the migrated project.",
+        ));
+        python.push(("ferry_runtime/__init__.py".into(), init.finish()));
+    }
     let mut verbatim: Vec<(String, String)> = Vec::new();
     for f in &workflow.files {
         if python.iter().any(|(p, _)| *p == f.path) {
@@ -288,6 +312,7 @@ pub fn emit(
         .insert("ferry-sourcemap.json".into(), source_map.to_json());
     emitted.source_map = source_map;
     emitted.diagnostics = cx.diagnostics;
+    emitted.record = cx.record.entries;
     if broken {
         emitted.files.clear();
     }

@@ -30,6 +30,8 @@ const RESERVED: &[&str] = &[
     "pipeline_failed_error",
     "unresolved",
     "boto3",
+    "ferry_runtime",
+    "rt",
 ];
 
 pub struct PlannedStep<'a> {

@@ -5,7 +5,7 @@
 //! (`log_metadata`), checks log their outcome and fail the run when blocking,
 //! generator bodies return what they yielded, partition keys and windows are computed
 //! from the pipeline's partition parameter. Helpers shared by the steps live in the
-//! generated `steps/runtime.py`. Nothing here knows which front end produced the IR.
+//! generated `ferry_runtime/carried.py`. Nothing here knows which front end produced the IR.
 
 use std::collections::BTreeSet;
 
@@ -18,8 +18,8 @@ use crate::types;
 use crate::writer::{Unformatted, Writer};
 
 /// The shared module's path and dotted name.
-pub const MODULE_PATH: &str = "steps/runtime.py";
-const MODULE: &str = "steps.runtime";
+pub const MODULE_PATH: &str = "ferry_runtime/carried.py";
+const MODULE: &str = "ferry_runtime.carried";
 
 /// A step parameter a binding adds to the signature.
 pub struct ConfigParam {

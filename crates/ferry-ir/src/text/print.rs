@@ -140,6 +140,12 @@ fn binding(b: &Binding) -> String {
             span(ph.span),
             if ph.flagged { " flagged" } else { "" }
         ),
+        Binding::Expr(c) => format!(
+            "expr {} {} {}",
+            quote(&c.text),
+            span(c.span),
+            super::expr::print_expr(&c.expr)
+        ),
     }
 }
 
@@ -350,12 +356,17 @@ impl Printer {
                 action,
                 pattern,
                 request,
+                target,
             } => self.line(&format!(
-                "{head} {} {} {} request {}",
+                "{head} {} {} {} request {}{}",
                 quote(service),
                 quote(action),
                 pattern.as_str(),
-                value(request)
+                value(request),
+                target.as_ref().map_or(String::new(), |t| format!(
+                    " target {}",
+                    super::expr::print_target(t)
+                ))
             )),
             StepKind::Lambda {
                 function,
@@ -537,5 +548,6 @@ pub fn print_binding_short(b: &Binding) -> String {
             projection: p,
         } => format!("{step}.{port}{}", projection(p)),
         Binding::Unresolved(ph) => ph.text.clone(),
+        Binding::Expr(c) => c.text.clone(),
     }
 }
