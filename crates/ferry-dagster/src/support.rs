@@ -147,8 +147,9 @@ pub fn files(
         {
             return;
         }
-        if let Some(d) = ferry_python::distribution_for(module) {
-            deps.entry(top.to_string()).or_insert((d, span));
+        // By distribution: one top-level module (`google`) can come from several.
+        if let Some(d) = import.distribution() {
+            deps.entry(d).or_insert((top.to_string(), span));
         }
     };
     for (i, span) in step_imports {
@@ -284,7 +285,7 @@ pub fn files(
     }
     let dependencies = deps
         .into_iter()
-        .map(|(import, (distribution, span))| Dependency {
+        .map(|(distribution, (import, span))| Dependency {
             distribution,
             import,
             span,

@@ -449,7 +449,7 @@ impl<'a> Location<'a> {
                 }
                 (
                     Resolution::External {
-                        distribution: distribution_for(&base),
+                        distribution: distribution_for(&format!("{base}.{imported}")),
                         import: Import::From {
                             level: 0,
                             module: from,

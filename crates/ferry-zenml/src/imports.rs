@@ -223,9 +223,21 @@ pub fn sort_leading_imports(text: &str, first_party: &BTreeSet<String>) -> Optio
     let rendered = imports.render(first_party);
     // isort's spacing after the block: two blank lines before a definition, one
     // before anything else.
+    // A comment that a blank line separates from the next statement stands alone and
+    // counts as "anything else".
     let rest = text[to..].trim_start_matches(['\n', '\r', ' ']);
+    let detached_comment = rest.starts_with('#') && {
+        let lines: Vec<&str> = rest.lines().collect();
+        let run = lines
+            .iter()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .count();
+        lines.get(run).is_some_and(|l| l.trim().is_empty())
+    };
     let gap = match body.get(i) {
+        None if detached_comment || rest.starts_with('#') => "\n\n",
         None => "\n",
+        Some(_) if detached_comment => "\n\n",
         Some(Stmt::FunctionDef(_) | Stmt::ClassDef(_)) => "\n\n\n",
         Some(_) => "\n\n",
     };
@@ -369,5 +381,26 @@ mod tests {
             "from __future__ import annotations\n\nimport os\nimport os.path\n\nimport yaml\nimport yaml as y\nfrom x import a, c, d\nfrom x import b as bb\nfrom x import e as f\nfrom zenml import step\n\nfrom steps.errors import E\n\nfrom ..up import z\nfrom . import sib\nfrom .mod import thing"
         );
         assert!(imports.carried("x = 1").is_err());
+    }
+
+    #[test]
+    fn blank_lines_after_the_block_like_ruff_isort() {
+        let none = BTreeSet::new();
+        let sorted = |t: &str| sort_leading_imports(t, &none).expect("imports");
+        assert_eq!(
+            sorted("import re\ndef f():\n    pass\n"),
+            "import re\n\n\ndef f():\n    pass\n"
+        );
+        assert_eq!(sorted("import re\nX = 1\n"), "import re\n\nX = 1\n");
+        // A comment right above a definition belongs to it; one a blank line
+        // separates from it stands alone.
+        assert_eq!(
+            sorted("import re\n# c\ndef f():\n    pass\n"),
+            "import re\n\n\n# c\ndef f():\n    pass\n"
+        );
+        assert_eq!(
+            sorted("import re\n\n\n# c\n\n\ndef f():\n    pass\n"),
+            "import re\n\n# c\n\n\ndef f():\n    pass\n"
+        );
     }
 }

@@ -43,7 +43,7 @@ pub fn per_file_ignores(workflow: &Workflow, plan: &Plan) -> String {
         .collect();
     let rules = rules.join(", ");
     let mut out = String::from(
-        "\n[tool.ruff.lint.per-file-ignores]\n# Code carried from the source keeps the source's style: rules that would only restyle\n# it are not applied to the modules that hold it (see MIGRATION_REPORT.md).\n",
+        "\n[tool.ruff.lint.per-file-ignores]\n# Code carried from the source keeps the source's style: rules that would only restyle\n# it are not applied to the modules that hold it; rules that find defects still apply.\n",
     );
     for p in paths {
         let _ = writeln!(

@@ -329,7 +329,22 @@ pub fn emit_generator(step: &Step, body: &str, w: &mut Writer, imports: &mut Imp
     } else {
         let collect = helpers.get("collect_outputs", imports);
         let names = Code::join(outputs.iter().map(|o| Code::str_lit(o)), ", ");
-        w.line(py!("return {}({}(), ({},))", collect, name, names));
+        if outputs.len() > 1 {
+            // ZenML reads a step's outputs as several artifacts only when its `return`
+            // is a tuple display. The generator has run to the end before the
+            // assignment, so rebinding a parameter of the same name is harmless.
+            let targets = Code::join(outputs.iter().map(|o| Ident::new(o).code()), ", ");
+            w.line(py!(
+                "{} = {}({}(), ({},))",
+                targets.clone(),
+                collect,
+                name,
+                names
+            ));
+            w.line(py!("return {}", targets));
+        } else {
+            w.line(py!("return {}({}(), ({},))", collect, name, names));
+        }
     }
     true
 }

@@ -95,10 +95,10 @@ impl Location<'_> {
         }
         let Some(target) = self.find(&base).map(str::to_string) else {
             if stmt.level == 0 {
-                if let Some(d) = distribution_for(&base) {
-                    out.distributions.insert(d);
-                }
                 for import in imports_from(stmt) {
+                    if let Some(d) = import.distribution() {
+                        out.distributions.insert(d);
+                    }
                     out.nested_external.insert(import);
                 }
             }
