@@ -85,7 +85,12 @@ fn render(files: &BTreeMap<String, String>) -> String {
         .map(|(path, text)| {
             // The run-time helper is the same text in every project that uses it (its
             // own tests check it); a snapshot records that it was written, not its body.
-            if path.starts_with("ferry_runtime/") && path != "ferry_runtime/__init__.py" {
+            // The helpers of carried steps (`carried.py`) hold only what the project's
+            // steps use, so their text is recorded.
+            if path.starts_with("ferry_runtime/")
+                && path != "ferry_runtime/__init__.py"
+                && path != "ferry_runtime/carried.py"
+            {
                 format!(
                     "=== {path}\n(ferry's run-time helper, {} lines)\n",
                     text.lines().count()

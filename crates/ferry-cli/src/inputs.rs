@@ -53,6 +53,9 @@ fn collect_dir(
     rejected: &mut Vec<Rejected>,
 ) {
     let mut dagster_locations: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    // `.py` files no front end claims (constants, helpers, `__init__.py` re-exports):
+    // modules of the code location when the folder holds Dagster code.
+    let mut plain_python: Vec<PathBuf> = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .sort_by_file_name()
         .follow_links(false);
@@ -100,10 +103,20 @@ fn collect_dir(
                 frontend,
                 files: vec![path.to_path_buf()],
             }),
-            // Inside folders only recognised inputs count: a README.json or a helper
-            // module is not an error.
-            Err(_) => {}
+            // Inside folders only recognised inputs count: a README.json is not an
+            // error; a Python module may belong to a Dagster code location.
+            Err(_) => {
+                if ext == "py" && forced.is_none() {
+                    plain_python.push(path.to_path_buf());
+                }
+            }
         }
+    }
+    // Every module of the folder reaches the Dagster front end, which decides what
+    // defines what (a constants module imports nothing from dagster).
+    if let Some(files) = dagster_locations.get_mut(root) {
+        files.extend(plain_python);
+        files.sort();
     }
     for (location, files) in dagster_locations {
         units.push(Unit {

@@ -1,15 +1,14 @@
 //! Carrying an asset/op body into its step: the body on the AST (ferry-python's
-//! `CarriedFunction`), its free names resolved over the code location, the location's
-//! constants, helpers and classes it needs carried along (inline, ahead of the body,
-//! until the IR can hold support modules), third-party imports kept, Dagster names
-//! reported where they are used.
-
-use std::collections::BTreeSet;
+//! `CarriedFunction`) with Dagster's runtime API rewritten (`rewrite.rs`), its free
+//! names resolved over the code location, the location's constants, helpers and
+//! classes it needs collected into the closure whose support modules become project
+//! files (`support.rs`), third-party imports kept.
 
 use ferry_diagnostics::{Diagnostic, Span};
-use ferry_python::{CarriedFunction, Layout};
+use ferry_python::{CarriedFunction, Closure, Edit, FreeNames, Import, Layout, Ranged, TextRange};
 
 use crate::collect::Definition;
+use crate::rewrite::{Env, Rewritten};
 
 /// Dagster's own integration libraries and the community ones seen in real code
 /// locations: their names are Dagster runtime API too.
@@ -68,33 +67,114 @@ const INTEGRATIONS: &[&str] = &[
 /// first).
 pub fn is_dagster(qualified: &str) -> bool {
     let top = qualified.split('.').next().unwrap_or(qualified);
-    top == "dagster" || INTEGRATIONS.contains(&top)
+    top == "dagster" || INTEGRATIONS.contains(&top) || top.starts_with("dagster_")
 }
 
 /// A body ready for `StepKind::Python`.
 pub struct Carried {
-    /// Carried helpers, at column 0 (the back end indents them token by token).
-    pub helpers: String,
     pub docstring: Option<String>,
+    /// The body at column 0 (the back end indents it token by token).
     pub body: String,
-    pub imports: Vec<String>,
+    /// Import statements the body needs: third-party as written, and the location's
+    /// definitions from their support modules.
+    pub imports: Vec<Import>,
     pub body_span: Span,
-    /// Distributions of the third-party imports (for pyproject, once the IR has them).
-    pub distributions: BTreeSet<String>,
+    /// What the body needs from the location (merged into the project's support
+    /// modules).
+    pub closure: Closure,
+    pub rewritten: Rewritten,
 }
 
-/// Carry `def`'s body at indentation `indent` (strings and comments exact); `lowered`
-/// are Dagster names the caller lowers itself (not reported).
+/// Carry `def`'s body with Dagster's runtime API lowered. `extra` are names the step
+/// needs besides the body's (classes of resource and config parameters), at the
+/// ranges of their uses.
 pub fn carry(
     location: &ferry_python::Location<'_>,
     def: &Definition,
-    indent: &str,
-    lowered: &[&str],
+    env: Env<'_>,
+    extra: &[(String, TextRange)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Carried {
     let module = def.module;
-    let carried = match CarriedFunction::carry(module, def.def, Vec::new(), Layout::Indent(indent))
-    {
+    let rest: &[ferry_python::ast::Stmt] = match ferry_python::docstring_of(&def.def.body) {
+        Some(_) => &def.def.body[1..],
+        None => &def.def.body,
+    };
+    let mut rewritten = crate::rewrite::rewrite(&env, rest);
+    diagnostics.append(&mut rewritten.diagnostics);
+    let mut free: FreeNames = env.free.clone();
+    let handled = rewritten.handled.clone();
+    free.retain_uses(|_, r| !handled.iter().any(|h| h.contains_range(r)));
+    for (name, range) in extra {
+        free.insert(name, *range);
+    }
+    let full = location.module_of_file(module.file).map(str::to_string);
+    let closure = match &full {
+        Some(full) => location.closure_of_body(full, &free, rest, &is_dagster),
+        None => Closure::default(),
+    };
+    // A name nothing binds becomes a stand-in that raises where it is used, with the
+    // diagnostic, instead of a NameError.
+    let mut stand_ins: Vec<Edit> = Vec::new();
+    for (name, span, reason) in &closure.unresolved {
+        diagnostics.push(
+            Diagnostic::warning(
+                "F0506",
+                format!(
+                    "`{name}` in the carried code of `{}` cannot be resolved: {reason}",
+                    def.key
+                ),
+            )
+            .with_primary(*span, "undefined here")
+            .with_help(
+                "the generated code raises NotImplementedError there; define or import it by hand",
+            ),
+        );
+        if span.file != module.file {
+            continue;
+        }
+        let Some(range) = free
+            .uses(name)
+            .iter()
+            .find(|r| r.start().to_usize() == span.start as usize)
+            .copied()
+        else {
+            continue;
+        };
+        let stand_in = rewritten.stand_in(
+            &format!("`{name}` ({reason})"),
+            "define or import it in the generated project",
+            *span,
+        );
+        stand_ins.push(Edit::replace(range, format!("{stand_in}()")));
+    }
+    for (m, span) in &closure.module_objects {
+        if span.file != module.file {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::note(
+                "F0508",
+                format!("module `{m}` of the code location is used as an object in the carried code of `{}`; it is imported as a support module", def.key),
+            )
+            .with_primary(*span, "module used here"),
+        );
+    }
+    let mut edits = rewritten.edits.clone();
+    edits.extend(stand_ins);
+    // Imports inside the body that reach the location's definitions through a
+    // re-export now name the defining module.
+    if let Some(nested) = full.as_ref().and_then(|f| closure.nested_edits.get(f)) {
+        let body_range = def.def.range();
+        edits.extend(
+            nested
+                .iter()
+                .filter(|e| body_range.contains_range(e.range))
+                .cloned(),
+        );
+    }
+    let indent = "";
+    let carried = match CarriedFunction::carry(module, def.def, edits, Layout::Indent(indent)) {
         Ok(c) => c,
         Err(e) => {
             diagnostics.push(
@@ -105,12 +185,12 @@ pub fn carry(
                 .with_primary(def.span, "this definition"),
             );
             return Carried {
-                helpers: String::new(),
                 docstring: None,
                 body: "raise NotImplementedError(\"body not carried\")\n".into(),
                 imports: Vec::new(),
                 body_span: def.span,
-                distributions: BTreeSet::new(),
+                closure: Closure::default(),
+                rewritten,
             };
         }
     };
@@ -122,103 +202,21 @@ pub fn carry(
         _ => None,
     };
     report_strings(module, &carried.inexact, diagnostics);
-    let Some(full) = location.module_of_file(module.file) else {
-        return Carried {
-            helpers: String::new(),
-            docstring,
-            body: carried.body_text,
-            imports: Vec::new(),
-            body_span: carried.body_span,
-            distributions: BTreeSet::new(),
-        };
-    };
-    let closure = location.closure(full, &carried.free_names, &is_dagster);
-    let mut reported: BTreeSet<String> = BTreeSet::new();
-    for use_ in &closure.framework {
-        if lowered.iter().any(|l| use_.qualified == *l) {
-            continue;
-        }
-        // One finding per name and step, at the first use.
-        if !reported.insert(use_.qualified.clone()) {
-            continue;
-        }
-        diagnostics.push(
-            Diagnostic::warning(
-                "F0507",
-                format!(
-                    "`{}` ({}) in the carried code of `{}` is Dagster runtime API, which is not translated yet",
-                    use_.written, use_.qualified, def.key
-                ),
-            )
-            .with_primary(use_.span, "Dagster name")
-            .with_help("the generated step does not import Dagster; replace this use with its ZenML equivalent"),
-        );
-    }
-    for (name, span, reason) in &closure.unresolved {
-        diagnostics.push(
-            Diagnostic::warning(
-                "F0506",
-                format!(
-                    "`{name}` in the carried code of `{}` cannot be resolved: {reason}",
-                    def.key
-                ),
-            )
-            .with_primary(*span, "undefined here")
-            .with_help("define or import it in the generated step"),
-        );
-    }
-    let inline = match closure.inline(location, Layout::Indent("")) {
-        Ok(i) => i,
-        Err(e) => {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "F0508",
-                    format!("the helpers of `{}` could not be carried: {e:?}", def.key),
-                )
-                .with_primary(def.span, "this definition"),
-            );
-            ferry_python::Inline::default()
-        }
-    };
-    report_strings(module, &inline.strings.inexact, diagnostics);
-    for (name, modules) in &inline.collisions {
-        diagnostics.push(
-            Diagnostic::warning(
-                "F0508",
-                format!(
-                    "`{name}` is defined in both `{}`; the carried code of `{}` keeps the first",
-                    modules.join("` and `"),
-                    def.key
-                ),
-            )
-            .with_primary(def.span, "this definition"),
-        );
-    }
-    for (m, span) in &closure.module_objects {
-        diagnostics.push(
-            Diagnostic::warning(
-                "F0508",
-                format!("module `{m}` of the code location is used as an object in the carried code of `{}`; it is not carried", def.key),
-            )
-            .with_primary(*span, "module used here")
-            .with_help("import the names it uses from the module instead"),
-        );
-    }
+    let mut imports = closure.imports.clone();
+    imports.extend(rewritten.imports.iter().cloned());
+    imports.sort();
+    imports.dedup();
     Carried {
-        helpers: inline.text,
         docstring,
         body: carried.body_text,
-        imports: inline
-            .imports
-            .iter()
-            .map(ferry_python::Import::render)
-            .collect(),
+        imports,
         body_span: carried.body_span,
-        distributions: closure.distributions,
+        closure,
+        rewritten,
     }
 }
 
-fn report_strings(
+pub(crate) fn report_strings(
     module: &ferry_python::ParsedModule,
     inexact: &[ferry_python::TextRange],
     diagnostics: &mut Vec<Diagnostic>,

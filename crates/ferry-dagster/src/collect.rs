@@ -29,7 +29,30 @@ pub struct Definition<'a> {
     pub decorator: Option<CallInfo<'a>>,
     pub span: Span,
     pub group: Option<String>,
+    /// The `partitions_def=` expression's name, when there is one.
+    pub partitions: Option<String>,
     pub partitioned: bool,
+    /// `@asset_check(blocking=True)`.
+    pub blocking: bool,
+    /// Legacy `config_schema=` fields: (key, type, default).
+    pub config_schema: Vec<(String, ferry_ir::ParamType, Option<ferry_ir::Value>)>,
+}
+
+/// How a field of a config or resource class gets its default.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldDefault {
+    Required,
+    Literal(ferry_ir::Value),
+    /// A default ferry cannot read (a call, a variable): the class keeps it.
+    Other,
+}
+
+/// A field of a `Config` or `ConfigurableResource` subclass.
+#[derive(Debug, Clone)]
+pub struct ClassField {
+    pub name: String,
+    pub ty: ferry_ir::ParamType,
+    pub default: FieldDefault,
 }
 
 pub struct AssetJob {
@@ -81,8 +104,14 @@ pub struct Location<'a> {
     pub external: BTreeMap<String, Span>,
     /// Names bound to partitions definitions.
     pub partitions: BTreeMap<String, Span>,
-    /// Config classes: their fields with defaults.
-    pub configs: BTreeMap<String, Vec<(String, Option<ferry_ir::Value>)>>,
+    /// What each partitions definition looks like.
+    pub partition_kinds: BTreeMap<String, crate::partitions::PartitionsKind>,
+    /// Config classes: their fields.
+    pub configs: BTreeMap<String, Vec<ClassField>>,
+    /// ConfigurableResource subclasses: their fields.
+    pub resource_classes: BTreeMap<String, Vec<ClassField>>,
+    /// Where config and resource classes are defined: file and name range.
+    pub class_files: BTreeMap<String, (ferry_diagnostics::FileId, ferry_python::TextRange)>,
 }
 
 fn string(expr: Option<&Expr>) -> Option<String> {
@@ -144,25 +173,24 @@ impl<'a> Location<'a> {
                             "IO manager: storage moves to the ZenML artifact store and materializers; business logic inside handle_output/load_input must move into steps",
                         )
                     } else if bases.iter().any(|b| b == "dagster.ConfigurableResource") {
+                        self.class_files
+                            .insert(class.name.id.to_string(), (module.file, class.name.range));
+                        self.resource_classes.insert(
+                            class.name.id.to_string(),
+                            class_fields(module, scope, class),
+                        );
                         (
                             "resource",
-                            "resource: becomes a stack component or a client created inside steps; secrets through ZenML secrets",
+                            "resource: the class is carried as a plain pydantic model and the object is built inside each step that uses it, from the Definitions' configuration",
                         )
-                    } else if bases.iter().any(|b| b == "dagster.Config") {
-                        let fields = class
-                            .body
-                            .iter()
-                            .filter_map(|s| match s {
-                                Stmt::AnnAssign(a) => Some((
-                                    reference(&a.target)?,
-                                    a.value
-                                        .as_deref()
-                                        .and_then(|v| ferry_python::fold(module, scope, v).ok()),
-                                )),
-                                _ => None,
-                            })
-                            .collect();
-                        self.configs.insert(class.name.id.to_string(), fields);
+                    } else if bases
+                        .iter()
+                        .any(|b| b == "dagster.Config" || b == "dagster.PermissiveConfig")
+                    {
+                        self.configs.insert(
+                            class.name.id.to_string(),
+                            class_fields(module, scope, class),
+                        );
                         (
                             "config",
                             "run config: fields become step parameters, set in configs/*.yaml",
@@ -279,6 +307,11 @@ impl<'a> Location<'a> {
                 }
             };
             let partitioned = keyword("partitions_def").is_some();
+            let partitions = keyword("partitions_def").and_then(reference);
+            let blocking = matches!(keyword("blocking"), Some(Expr::BooleanLiteral(b)) if b.value);
+            let config_schema = keyword("config_schema")
+                .map(|e| config_schema(module, scope, e))
+                .unwrap_or_default();
             let group = string(keyword("group_name"));
             self.definitions.push(Definition {
                 kind,
@@ -289,7 +322,10 @@ impl<'a> Location<'a> {
                 decorator: call,
                 span,
                 group,
+                partitions,
                 partitioned,
+                blocking,
+                config_schema,
             });
             return;
         }
@@ -350,6 +386,11 @@ impl<'a> Location<'a> {
             }
             api if api.ends_with("PartitionsDefinition") => {
                 self.partitions.insert(name.to_string(), span);
+                let known = self.partition_kinds.clone();
+                let kind = crate::partitions::read(module, scope, api, &call, &|n| {
+                    known.get(n).cloned()
+                });
+                self.partition_kinds.insert(name.to_string(), kind);
                 self.resources.push(ResourceDef {
                     name: name.to_string(),
                     kind: "partitions",
@@ -441,4 +482,105 @@ fn selection(
             (None, Vec::new())
         }
     }
+}
+
+/// The type a Python annotation gives a configuration value.
+pub fn param_type(annotation: &str) -> ferry_ir::ParamType {
+    use ferry_ir::ParamType;
+    let a = annotation.trim();
+    let a = a
+        .strip_prefix("Optional[")
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(a);
+    let a = a.strip_suffix("| None").unwrap_or(a).trim();
+    match a {
+        "str" => ParamType::String,
+        "int" => ParamType::Integer,
+        "float" => ParamType::Float,
+        "bool" => ParamType::Boolean,
+        _ => ParamType::Json,
+    }
+}
+
+/// The annotated fields of a pydantic-style class body.
+fn class_fields(
+    module: &ParsedModule,
+    scope: &Scope<'_>,
+    class: &ferry_python::ast::StmtClassDef,
+) -> Vec<ClassField> {
+    class
+        .body
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::AnnAssign(a) => {
+                let name = match &*a.target {
+                    Expr::Name(n) => n.id.to_string(),
+                    _ => return None,
+                };
+                let default = match a.value.as_deref() {
+                    None => FieldDefault::Required,
+                    Some(v) => field_default(module, scope, v),
+                };
+                Some(ClassField {
+                    name,
+                    ty: param_type(module.text_of(&*a.annotation)),
+                    default,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// A field's default: a constant, `Field(default=...)` / `Field(constant)`, or
+/// `Field(...)` without one (required).
+fn field_default(module: &ParsedModule, scope: &Scope<'_>, v: &Expr) -> FieldDefault {
+    if let Ok(value) = ferry_python::fold(module, scope, v) {
+        return FieldDefault::Literal(value);
+    }
+    if let Some(call) = CallInfo::of(module, scope, v)
+        && call.callee_last() == "Field"
+    {
+        return match call.arg(0, "default") {
+            Some(Expr::EllipsisLiteral(_)) => FieldDefault::Required,
+            Some(d) => match ferry_python::fold(module, scope, d) {
+                Ok(value) => FieldDefault::Literal(value),
+                Err(_) => FieldDefault::Other,
+            },
+            None if call.keyword("default_factory").is_some() => FieldDefault::Other,
+            None => FieldDefault::Required,
+        };
+    }
+    FieldDefault::Other
+}
+
+/// Legacy `config_schema={"k": str, "n": Field(int, default_value=3)}`.
+fn config_schema(
+    module: &ParsedModule,
+    scope: &Scope<'_>,
+    e: &Expr,
+) -> Vec<(String, ferry_ir::ParamType, Option<ferry_ir::Value>)> {
+    let Expr::Dict(d) = e else {
+        return Vec::new();
+    };
+    d.items
+        .iter()
+        .filter_map(|item| {
+            let key = match item.key.as_ref()? {
+                Expr::StringLiteral(s) => s.value.to_str().to_string(),
+                _ => return None,
+            };
+            let (ty, default) = match CallInfo::of(module, scope, &item.value) {
+                Some(call) if call.callee_last() == "Field" => (
+                    call.args.first().map_or(ferry_ir::ParamType::Json, |t| {
+                        param_type(module.text_of(*t))
+                    }),
+                    call.keyword("default_value")
+                        .and_then(|d| ferry_python::fold(module, scope, d).ok()),
+                ),
+                _ => (param_type(module.text_of(&item.value)), None),
+            };
+            Some((key, ty, default))
+        })
+        .collect()
 }

@@ -7,10 +7,16 @@
 //! user's Python, and must never panic on bad input.
 
 mod carry;
+mod chains;
 mod codes;
 mod collect;
 mod lower;
 mod op_job;
+mod partitions;
+mod resources;
+mod rewrite;
+mod step;
+mod support;
 
 use ferry_diagnostics::{FileId, SourceMap};
 use ferry_passes::{Lowered, Pass};
@@ -101,7 +107,13 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
         .map(|(_, m, path)| (path.clone(), m))
         .collect();
     let py = ferry_python::Location::new(&py_files);
-    let mut workflow = lower::build(&location, &py, &name, &mut diagnostics);
+    let modules: Vec<(&ferry_python::ParsedModule, &ferry_python::Scope)> = parsed
+        .iter()
+        .zip(&scopes)
+        .map(|((_, m, _), s)| (m, s))
+        .collect();
+    let resources = resources::collect(&modules);
+    let mut workflow = lower::build(&location, &py, &resources, &name, &mut diagnostics);
     for (&file, path) in files.iter().zip(&paths) {
         workflow.sources.push(ferry_ir::SourceRef {
             file,

@@ -7,278 +7,42 @@ use std::collections::{BTreeMap, BTreeSet};
 use ferry_diagnostics::{Diagnostic, MigrationFlag, Span};
 use ferry_ir::naming::Namer;
 use ferry_ir::{
-    Binding, EdgeKind, Input, Mapping, Output, ParamType, Parameter, Pipeline, Placeholder,
-    PlaceholderKind, PortType, RetryPolicy, Step, StepKind, Trigger, TriggerKind, Value, Workflow,
+    Binding, EdgeKind, Input, Mapping, ParamType, Parameter, Pipeline, Placeholder,
+    PlaceholderKind, PortType, Trigger, TriggerKind, Value, Workflow,
 };
 use ferry_python::ast::Expr;
-use ferry_python::{CallInfo, FunctionInfo};
+use ferry_python::{CallInfo, Closure, FunctionInfo, Import};
+use petgraph::stable_graph::NodeIndex;
 
 use crate::collect::{DefKind, Definition, Location, TriggerDef, reference};
-
-/// `line` before `body`, with the blank line ruff format wants before a definition.
-fn prepend(line: &str, body: &str) -> String {
-    let definition = ["def ", "class ", "@", "async def "]
-        .iter()
-        .any(|k| body.starts_with(k));
-    if definition {
-        format!("{line}\n\n{body}")
-    } else {
-        format!("{line}\n{body}")
-    }
-}
+use crate::resources::ResourceSpec;
 
 /// Parameters that are not upstream assets: the Dagster context and typed config or
 /// resources.
 pub(crate) fn is_context(name: &str, annotation: Option<&str>) -> bool {
-    name == "context" || annotation.is_some_and(|a| a.contains("Context"))
+    matches!(name, "context" | "_context" | "context_")
+        || annotation.is_some_and(|a| a.contains("Context"))
 }
 
 pub(crate) struct Builder<'l, 'a> {
     pub(crate) location: &'l Location<'a>,
     pub(crate) py: &'l ferry_python::Location<'a>,
     pub(crate) diagnostics: &'l mut Vec<Diagnostic>,
+    /// Resource keys the Definitions configure.
+    pub(crate) resources: &'l BTreeMap<String, ResourceSpec>,
+    /// What every carried step needs from the location (the support modules).
+    pub(crate) closure: Closure,
+    /// Imports of the carried steps (for the dependencies).
+    pub(crate) step_imports: Vec<(Import, Span)>,
+    /// Parameters the steps of the pipeline being built need (resource configuration).
+    pub(crate) pipeline_params: BTreeMap<String, Parameter>,
+    /// The run configuration of the job being built: op name → (field, value).
+    pub(crate) run_config: BTreeMap<String, Vec<(String, Value)>>,
+    /// Whether a step of the pipeline being built reads the partition key.
+    pub(crate) partition_used: bool,
 }
 
 impl<'a> Builder<'_, 'a> {
-    fn mapping(&self, def: &Definition) -> Mapping {
-        match &def.kind {
-            DefKind::Asset => Mapping::direct("@asset"),
-            DefKind::MultiAsset(_) => Mapping::direct("@multi_asset"),
-            DefKind::GraphAsset => Mapping::approximate(
-                "@graph_asset",
-                "the graph's body runs as one step; its ops are not separate steps",
-            ),
-            DefKind::Op => Mapping::direct("@op"),
-            DefKind::Check(asset) => Mapping::approximate(
-                "@asset_check",
-                format!(
-                    "the check of `{asset}` runs as a step after it; a failed check fails the run instead of being recorded"
-                ),
-            ),
-        }
-    }
-
-    /// The step of one asset / op / check, with its body carried over.
-    pub(crate) fn step(&mut self, def: &Definition, name: &str) -> Step {
-        let info = FunctionInfo::of(def.module, def.def);
-        let mut notes = Vec::new();
-        let dynamic_out = def
-            .decorator
-            .as_ref()
-            .and_then(|c| c.keyword("out"))
-            .is_some_and(|o| def.module.text_of(o).contains("DynamicOut"));
-        let is_check = matches!(def.kind, DefKind::Check(_));
-        let lowered: &[&str] = match (dynamic_out, is_check) {
-            (true, _) => &["dagster.DynamicOutput"],
-            (_, true) => &["dagster.AssetCheckResult"],
-            _ => &[],
-        };
-        // The back end indents carried code token by token (never inside a string), so
-        // the body comes at column 0, or at 4 when it is wrapped in a generator below.
-        let indent = if dynamic_out { "    " } else { "" };
-        let carried = crate::carry::carry(self.py, def, indent, lowered, self.diagnostics);
-        let mut body = ferry_python::drop_none_returns(&carried.body);
-        if dynamic_out && body.contains("yield") {
-            // A generator of DynamicOutputs becomes the list of their values.
-            let inner = body.clone();
-            body = format!(
-                "def DynamicOutput(value: object, mapping_key: str | None = None) -> object:\n    return value\n\ndef produce():\n{inner}\nreturn list(produce())"
-            );
-            notes.push("DynamicOut: the yielded outputs are returned as one list; mapping keys are dropped".into());
-        }
-        if is_check && body.contains("AssetCheckResult") {
-            body = format!(
-                "def AssetCheckResult(passed: bool, **metadata: object) -> dict:\n    if not passed:\n        raise RuntimeError(f\"asset check failed: {{metadata}}\")\n    return {{\"passed\": passed, **metadata}}\n\n{body}"
-            );
-            notes.push(
-                "AssetCheckResult became a local function: a failed check raises and fails the run"
-                    .into(),
-            );
-        }
-        if !carried.helpers.is_empty() {
-            body = format!("{}\n\n{body}", carried.helpers.trim_end());
-        }
-        let mut imports = carried.imports.clone();
-        if !carried.distributions.is_empty() {
-            notes.push(format!(
-                "third-party distributions this step imports: {} (add them to pyproject.toml dependencies)",
-                carried.distributions.iter().cloned().collect::<Vec<_>>().join(", ")
-            ));
-        }
-        let uses_context = info.params.iter().any(|p| is_context(p.name, p.annotation));
-        if uses_context && body.contains("context") {
-            body = prepend("context = get_step_context()", &body);
-            imports.push("from zenml import get_step_context".into());
-            notes.push("the Dagster context became ZenML's step context: context.log, partition keys and run tags have other APIs there".into());
-        }
-        // A Config parameter becomes one step parameter per field, reassembled for
-        // the body under the name it had.
-        let mut config_inputs = Vec::new();
-        for p in &info.params {
-            let Some(fields) = p
-                .annotation
-                .and_then(|a| self.location.configs.get(a.trim()))
-            else {
-                continue;
-            };
-            let args: Vec<String> = fields.iter().map(|(f, _)| format!("{f}={f}")).collect();
-            body = prepend(
-                &format!("{} = SimpleNamespace({})", p.name, args.join(", ")),
-                &body,
-            );
-            imports.push("from types import SimpleNamespace".into());
-            for (field, default) in fields {
-                let binding = match default {
-                    Some(v) => Binding::Literal(v.clone()),
-                    None => Binding::Unresolved(Placeholder {
-                        kind: PlaceholderKind::Other,
-                        text: format!("config {field}"),
-                        span: p.span,
-                        flagged: false,
-                    }),
-                };
-                config_inputs.push(Input {
-                    name: field.clone(),
-                    ty: PortType::Scalar,
-                    binding,
-                    span: p.span,
-                });
-            }
-            notes.push(format!("run config `{}` became step parameters (set them under steps.<name>.parameters in configs/*.yaml)", p.name));
-        }
-        self.report_dropped_parameters(def, &info);
-        // The original docstring stays the body's first statement.
-        if let Some(doc) = &carried.docstring {
-            body = format!("{}\n{body}", doc.trim_end());
-        }
-        let mut step = Step::new(
-            name,
-            def.key.clone(),
-            def.span,
-            StepKind::Python {
-                function: def.def.name.id.to_string(),
-                imports,
-                body,
-                body_span: carried.body_span,
-            },
-            self.mapping(def),
-        );
-        step.notes = notes;
-        step.inputs = config_inputs;
-        let outputs: Vec<String> = match &def.kind {
-            DefKind::MultiAsset(outs) => outs.clone(),
-            DefKind::Op => vec!["result".into()],
-            _ => vec![ferry_ir::naming::to_identifier(
-                def.key.rsplit('/').next().unwrap_or(&def.key),
-            )],
-        };
-        let returns_nothing = info.returns.is_some_and(|r| r.trim() == "None");
-        if !returns_nothing {
-            for o in outputs {
-                step.outputs.push(Output {
-                    name: ferry_ir::naming::to_identifier(&o),
-                    ty: PortType::Unknown,
-                    span: def.span,
-                });
-            }
-        }
-        if let Some(call) = &def.decorator {
-            if let Some(policy) = call
-                .keyword("retry_policy")
-                .and_then(|e| CallInfo::of(def.module, def.scope, e))
-            {
-                let number = |k: &str| match policy.keyword(k) {
-                    Some(Expr::NumberLiteral(n)) => def.module.text_of(n).parse::<u32>().ok(),
-                    _ => None,
-                };
-                step.retry.push(RetryPolicy {
-                    errors: Vec::new(),
-                    max_attempts: number("max_retries").unwrap_or(1),
-                    interval_seconds: number("delay").unwrap_or(0),
-                    backoff_rate: if policy.keyword("backoff").is_some() {
-                        "2".into()
-                    } else {
-                        "1".into()
-                    },
-                    max_delay_seconds: None,
-                    jitter: policy
-                        .keyword("jitter")
-                        .map(|j| def.module.text_of(j).to_string()),
-                    span: policy.span,
-                });
-            }
-            if let Some(io) = call.keyword("io_manager_key") {
-                step.notes.push(format!(
-                    "io_manager_key {}: storage is the ZenML artifact store now",
-                    def.module.text_of(io)
-                ));
-            }
-            for k in [
-                "automation_condition",
-                "auto_materialize_policy",
-                "freshness_policy",
-            ] {
-                if let Some(e) = call.keyword(k) {
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            "F0504",
-                            format!("`{k}` of `{}` has no ZenML equivalent", def.key),
-                        )
-                        .with_primary(def.module.span(e), "automation")
-                        .with_flag(MigrationFlag::High)
-                        .with_help(
-                            "run the pipeline on a schedule or from the event source instead",
-                        ),
-                    );
-                    step.notes.push(format!(
-                        "{k} is not migrated: schedule the pipeline or trigger it from outside"
-                    ));
-                }
-            }
-        }
-        step
-    }
-
-    /// Asset inputs: (input name, upstream asset key, span) from parameters and `ins=`.
-    /// Resource parameters do not reach the step yet: a body that uses one is reported.
-    fn report_dropped_parameters(&mut self, def: &Definition, info: &FunctionInfo) {
-        let read: BTreeSet<String> = def
-            .def
-            .body
-            .iter()
-            .flat_map(|s| {
-                ferry_python::statement_free_names(s)
-                    .0
-                    .names()
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        for p in &info.params {
-            let Some(resource) = p.annotation.and_then(|a| {
-                self.location
-                    .resources
-                    .iter()
-                    .find(|r| r.name == a.trim() && r.kind != "config")
-            }) else {
-                continue;
-            };
-            if read.contains(p.name) {
-                self.diagnostics.push(
-                    Diagnostic::warning(
-                        "F0507",
-                        format!(
-                            "resource parameter `{}: {}` of `{}` is Dagster runtime API, which is not translated yet; the generated step does not receive it",
-                            p.name, resource.name, def.key
-                        ),
-                    )
-                    .with_primary(p.span, "resource parameter")
-                    .with_help("build the resource object inside the step from its configuration"),
-                );
-            }
-        }
-    }
-
     fn asset_inputs(&self, def: &Definition) -> Vec<(String, String, Span)> {
         let info = FunctionInfo::of(def.module, def.def);
         let mut ins: BTreeMap<String, String> = BTreeMap::new();
@@ -293,16 +57,9 @@ impl<'a> Builder<'_, 'a> {
                 ins.insert(k, key);
             }
         }
-        let configs: BTreeSet<&str> = self
-            .location
-            .resources
-            .iter()
-            .map(|r| r.name.as_str())
-            .collect();
         info.params
             .iter()
-            .filter(|p| !is_context(p.name, p.annotation))
-            .filter(|p| !p.annotation.is_some_and(|a| configs.contains(a.trim())))
+            .filter(|p| self.is_asset_param(p))
             .filter(|p| p.default.is_none())
             .map(|p| {
                 (
@@ -328,6 +85,7 @@ impl<'a> Builder<'_, 'a> {
 pub fn build<'a>(
     location: &Location<'a>,
     py: &ferry_python::Location<'a>,
+    resources: &BTreeMap<String, ResourceSpec>,
     name: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Workflow {
@@ -336,6 +94,12 @@ pub fn build<'a>(
         location,
         py,
         diagnostics,
+        resources,
+        closure: Closure::default(),
+        step_imports: Vec::new(),
+        pipeline_params: BTreeMap::new(),
+        run_config: BTreeMap::new(),
+        partition_used: false,
     };
     let assets: Vec<&Definition> = location
         .definitions
@@ -408,6 +172,8 @@ pub fn build<'a>(
     for (job, members, span, reason) in &jobs {
         let mut pipeline = Pipeline::new(pipeline_of_job[job].clone(), job.clone(), *span);
         pipeline.notes.push(format!("boundary: {reason}"));
+        b.pipeline_params.clear();
+        b.partition_used = false;
         let mut step_names = Namer::new();
         let mut index: BTreeMap<usize, (petgraph::stable_graph::NodeIndex, String)> =
             BTreeMap::new();
@@ -530,7 +296,11 @@ pub fn build<'a>(
                 }
             }
         }
-        if partitioned {
+        blocking_gates(&mut pipeline, members, &assets, &index);
+        pipeline
+            .params
+            .extend(std::mem::take(&mut b.pipeline_params).into_values());
+        if partitioned || b.partition_used {
             pipeline.params.push(Parameter {
                 name: "partition_key".into(),
                 ty: ParamType::String,
@@ -548,9 +318,18 @@ pub fn build<'a>(
     for job in &location.op_jobs {
         let pipeline_name = namer.fresh(&job.name);
         pipeline_of_job.insert(job.name.clone(), pipeline_name.clone());
-        let pipeline = crate::op_job::op_job(&mut b, job, &pipeline_name);
+        b.pipeline_params.clear();
+        b.partition_used = false;
+        let mut pipeline = crate::op_job::op_job(&mut b, job, &pipeline_name);
+        pipeline
+            .params
+            .extend(std::mem::take(&mut b.pipeline_params).into_values());
         workflow.pipelines.push(pipeline);
     }
+    let (files, dependencies) =
+        crate::support::files(py, &b.closure, &b.step_imports, b.diagnostics);
+    workflow.files = files;
+    workflow.dependencies = dependencies;
     for t in &location.triggers {
         let (trigger_name, job, kind, span, mapping) = match t {
             TriggerDef::Schedule {
@@ -636,4 +415,44 @@ pub fn build<'a>(
         });
     }
     workflow
+}
+
+/// A blocking check gates what reads the checked asset: order edges from the check to
+/// every step with a data input from the asset's step (unless that would make a cycle).
+fn blocking_gates(
+    pipeline: &mut Pipeline,
+    members: &[usize],
+    assets: &[&Definition],
+    index: &BTreeMap<usize, (NodeIndex, String)>,
+) {
+    for &m in members {
+        let def = assets[m];
+        let DefKind::Check(asset) = &def.kind else {
+            continue;
+        };
+        if !def.blocking {
+            continue;
+        }
+        let Some((check, _)) = index.get(&m) else {
+            continue;
+        };
+        let Some(producer) = members
+            .iter()
+            .find(|&&o| assets[o].key == *asset || assets[o].def.name.id.as_str() == asset)
+            .and_then(|o| index.get(o))
+            .map(|(n, _)| *n)
+        else {
+            continue;
+        };
+        let consumers: Vec<NodeIndex> = pipeline
+            .graph
+            .neighbors_directed(producer, petgraph::Direction::Outgoing)
+            .filter(|n| n != check)
+            .collect();
+        for consumer in consumers {
+            if !petgraph::algo::has_path_connecting(&pipeline.graph, consumer, *check, None) {
+                pipeline.add_edge(*check, consumer, EdgeKind::Order, def.span);
+            }
+        }
+    }
 }

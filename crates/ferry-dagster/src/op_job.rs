@@ -183,12 +183,8 @@ fn call_op(
     let params: Vec<String> = FunctionInfo::of(def.module, def.def)
         .params
         .iter()
-        .filter(|p| !is_context(p.name, p.annotation))
-        // Run config became step parameters of its own (kept below).
-        .filter(|p| {
-            !p.annotation
-                .is_some_and(|a| b.location.configs.contains_key(a.trim()))
-        })
+        // Run config and resources became runtime bindings of the step.
+        .filter(|p| b.is_asset_param(p))
         .map(|p| p.name.to_string())
         .collect();
     let node = pipeline.add_step(step);

@@ -16,10 +16,12 @@ mod mapping;
 pub mod naming;
 mod pipeline;
 mod policy;
+mod runtime;
 mod step;
 pub mod text;
 mod value;
 pub mod verify;
+mod verify_runtime;
 mod workflow;
 
 pub use binding::{Binding, Placeholder, PlaceholderKind, Projection, Segment};
@@ -29,6 +31,7 @@ pub use ferry_diagnostics::{FileId, Span};
 pub use mapping::{Mapping, MappingClass};
 pub use pipeline::{Edge, EdgeKind, ParamType, Parameter, Pipeline};
 pub use policy::{CachePolicy, Catch, RetryPolicy, RuntimeHints};
+pub use runtime::{FieldSource, ObjectField, Period, RuntimeBinding, RuntimeKind};
 pub use step::{
     BranchRule, CompareOp, Condition, Input, IntegrationPattern, Output, PortType, Step, StepKind,
 };

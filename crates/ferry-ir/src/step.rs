@@ -1,7 +1,9 @@
 use ferry_diagnostics::Span;
 use serde::{Deserialize, Serialize};
 
-use crate::{Binding, CachePolicy, Mapping, Pipeline, RetryPolicy, RuntimeHints, Value};
+use crate::{
+    Binding, CachePolicy, Mapping, Pipeline, RetryPolicy, RuntimeBinding, RuntimeHints, Value,
+};
 
 /// The type of a step's input or output port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -341,6 +343,10 @@ pub struct Step {
     /// Free-form caveats a pass or front end attached (each becomes a
     /// `# Migration note:` or report row).
     pub notes: Vec<String>,
+    /// Names a carried Python body uses that the back end binds when the step runs
+    /// (only on `python` steps; see `runtime.rs`).
+    #[serde(default)]
+    pub runtime: Vec<RuntimeBinding>,
 }
 
 impl Step {
@@ -365,6 +371,7 @@ impl Step {
             heartbeat_seconds: None,
             mapping,
             notes: Vec::new(),
+            runtime: Vec::new(),
         }
     }
 

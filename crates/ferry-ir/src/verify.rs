@@ -76,7 +76,7 @@ before the back end, whose code generation recurses once per level.",
         explanation: "A file the source provides to the generated project must have a relative \
 `/`-separated path without empty, `.` or `..` parts, not start with a dot, not hold a NUL byte, be \
 unique, and not take the place of a file ferry generates itself (run.py, pyproject.toml, the \
-reports, configs/, pipelines/, steps/__init__.py, steps/errors.py). A dependency must be a PEP 508 \
+reports, configs/, pipelines/, ferry_runtime/, steps/__init__.py, steps/errors.py). A dependency must be a PEP 508 \
 distribution name (optionally with extras and a version) and an importable module name.",
     },
     CodeInfo {
@@ -87,6 +87,16 @@ passes something other than a function where one is needed ($map, $filter, $redu
 $single), writes a malformed JSONPath union or slice, uses a name that is not a variable name, \
 or reads a port (`%name`) that is not an input of the step (for a step input: one declared \
 before it, so that no input depends on itself).",
+    },
+    CodeInfo {
+        code: "F0212",
+        title: "invalid runtime binding",
+        explanation: "A runtime binding (a name a carried Python body uses that the back end binds \
+when the step runs: a logger, a run-configuration value, a resource object, a metadata or check \
+function, the partition key or window) must belong to a python step, read only inputs and other \
+bindings of that step, name a class by a dotted module path and class name, give object fields as \
+constants, environment variables or names, and yield only outputs the step declares. Its name must be \
+a Python identifier unique among the step's inputs and bindings (F0202).",
     },
 ];
 
@@ -116,7 +126,7 @@ fn check_project_files(workflow: &Workflow, out: &mut Vec<Diagnostic>) {
         {
             Some("is not a relative `/`-separated path inside the project")
         } else if GENERATED.contains(&f.path.as_str())
-            || matches!(parts[0], "configs" | "pipelines")
+            || matches!(parts[0], "configs" | "pipelines" | "ferry_runtime")
         {
             Some("takes the place of a file ferry generates")
         } else if !seen.insert(f.path.as_str()) {
@@ -411,6 +421,7 @@ fn verify_pipeline<'a>(
     }
     for index in pipeline.step_indices() {
         verify_step(&scope, index, options, depth, out);
+        crate::verify_runtime::verify_step_runtime(&pipeline.graph[index], out);
     }
 }
 

@@ -15,6 +15,8 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::imports::{Import, distribution_for, imports_in};
 use crate::{FreeNames, ParsedModule, is_builtin, module_name_for_path, statement_free_names};
 
+mod nested;
+
 /// How many re-export hops a lookup follows (import cycles end there).
 const MAX_HOPS: usize = 24;
 
@@ -102,6 +104,12 @@ pub struct Closure {
     /// Decorator ranges stripped from carried definitions (framework decorators), by
     /// module.
     pub stripped: BTreeMap<String, Vec<TextRange>>,
+    /// Imports nested in carried function bodies that import the location's
+    /// definitions through a re-export, rewritten to the defining module: edits by
+    /// module (full dotted name, the root's included).
+    pub nested_edits: BTreeMap<String, Vec<crate::Edit>>,
+    /// Third-party imports nested in carried function bodies (for dependencies).
+    pub nested_external: BTreeSet<Import>,
 }
 
 struct LocModule<'a> {
@@ -441,7 +449,7 @@ impl<'a> Location<'a> {
                 }
                 (
                     Resolution::External {
-                        distribution: distribution_for(&base),
+                        distribution: distribution_for(&format!("{base}.{imported}")),
                         import: Import::From {
                             level: 0,
                             module: from,
@@ -461,6 +469,28 @@ impl<'a> Location<'a> {
         &self,
         module: &str,
         free: &FreeNames,
+        framework: &dyn Fn(&str) -> bool,
+    ) -> Closure {
+        self.closure_of(module, free, &[], framework)
+    }
+
+    /// [`Location::closure`] of a function body `body` of module `module`: the imports
+    /// nested in the body count too ([`Closure::nested_edits`] has the rewritten ones).
+    pub fn closure_of_body(
+        &self,
+        module: &str,
+        free: &FreeNames,
+        body: &[Stmt],
+        framework: &dyn Fn(&str) -> bool,
+    ) -> Closure {
+        self.closure_of(module, free, body, framework)
+    }
+
+    fn closure_of(
+        &self,
+        module: &str,
+        free: &FreeNames,
+        body: &[Stmt],
         framework: &dyn Fn(&str) -> bool,
     ) -> Closure {
         let mut out = Closure::default();
@@ -492,6 +522,7 @@ impl<'a> Location<'a> {
             });
         }
         out.imports = root_imports.into_iter().collect();
+        self.nested_imports(module, body, false, framework, &mut out, &mut work);
         while let Some((m, index)) = work.pop() {
             if !carried.entry(m.clone()).or_default().insert(index) {
                 continue;
@@ -500,6 +531,14 @@ impl<'a> Location<'a> {
                 continue;
             };
             let stmt = &lm.parsed.body()[index];
+            self.nested_imports(
+                &m,
+                std::slice::from_ref(stmt),
+                true,
+                framework,
+                &mut out,
+                &mut work,
+            );
             let stripped = self.framework_decorators(&m, stmt, framework);
             let (free, _) = statement_free_names(stmt);
             let mut these = BTreeSet::new();

@@ -21,6 +21,27 @@ pub enum Import {
 }
 
 impl Import {
+    /// The distribution that provides what this import names (`from google.cloud
+    /// import bigquery` → google-cloud-bigquery); `None` for the standard library and
+    /// relative imports.
+    pub fn distribution(&self) -> Option<String> {
+        match self {
+            Import::Module { module, .. } => distribution_for(module),
+            Import::From {
+                level: 0,
+                module: Some(m),
+                name,
+                ..
+            } if name != "*" => distribution_for(&format!("{m}.{name}")),
+            Import::From {
+                level: 0,
+                module: Some(m),
+                ..
+            } => distribution_for(m),
+            Import::From { .. } => None,
+        }
+    }
+
     /// The statement on one line (`from ..a import b as c`).
     pub fn render(&self) -> String {
         match self {
@@ -110,7 +131,8 @@ pub fn imports_in(stmt: &Stmt) -> Vec<Import> {
 /// Whether `module` (dotted; its first component counts) is in the standard library.
 pub fn is_stdlib(module: &str) -> bool {
     let top = module.split('.').next().unwrap_or(module);
-    ruff_python_stdlib::sys::is_known_standard_library(crate::PYTHON_MINOR, top)
+    top == "__future__"
+        || ruff_python_stdlib::sys::is_known_standard_library(crate::PYTHON_MINOR, top)
 }
 
 /// Import names whose distribution on PyPI is named differently.
@@ -118,13 +140,18 @@ const DISTRIBUTIONS: &[(&str, &str)] = &[
     ("PIL", "pillow"),
     ("attr", "attrs"),
     ("bs4", "beautifulsoup4"),
+    ("bson", "pymongo"),
     ("cv2", "opencv-python"),
     ("dateutil", "python-dateutil"),
     ("docx", "python-docx"),
     ("dotenv", "python-dotenv"),
     ("fitz", "pymupdf"),
+    ("google.api_core", "google-api-core"),
+    ("google.auth", "google-auth"),
     ("google.cloud.bigquery", "google-cloud-bigquery"),
     ("google.cloud.storage", "google-cloud-storage"),
+    ("google.oauth2", "google-auth"),
+    ("google.protobuf", "protobuf"),
     ("jose", "python-jose"),
     ("jwt", "pyjwt"),
     ("magic", "python-magic"),
@@ -200,6 +227,27 @@ mod tests {
             Some("scikit-learn")
         );
         assert_eq!(distribution_for("PIL.Image").as_deref(), Some("pillow"));
+        let from = |m: &str, n: &str| Import::From {
+            level: 0,
+            module: Some(m.into()),
+            name: n.into(),
+            asname: None,
+        };
+        assert_eq!(
+            from("google.cloud", "bigquery").distribution().as_deref(),
+            Some("google-cloud-bigquery")
+        );
+        assert_eq!(
+            from("google.oauth2", "service_account")
+                .distribution()
+                .as_deref(),
+            Some("google-auth")
+        );
+        assert_eq!(
+            from("numpy", "array").distribution().as_deref(),
+            Some("numpy")
+        );
+        assert_eq!(from("os", "path").distribution(), None);
         assert_eq!(distribution_for("cv2").as_deref(), Some("opencv-python"));
         assert_eq!(distribution_for("bs4").as_deref(), Some("beautifulsoup4"));
         assert_eq!(
@@ -213,5 +261,6 @@ mod tests {
         );
         assert_eq!(distribution_for("os.path"), None);
         assert_eq!(distribution_for("json"), None);
+        assert_eq!(distribution_for("__future__"), None);
     }
 }

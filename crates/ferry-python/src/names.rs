@@ -30,6 +30,15 @@ pub fn is_builtin(name: &str) -> bool {
         || ruff_python_stdlib::builtins::python_magic_globals(PYTHON_MINOR).any(|g| g == name)
 }
 
+/// `Literal` / `Annotated` heads of subscripted annotations.
+fn annotation_head(value: &Expr) -> Option<&str> {
+    match value {
+        Expr::Name(n) => Some(n.id.as_str()),
+        Expr::Attribute(a) => Some(a.attr.as_str()),
+        _ => None,
+    }
+}
+
 /// Names read but not bound, each with the ranges of its uses in source order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FreeNames {
@@ -56,6 +65,19 @@ impl FreeNames {
     pub fn without_builtins(mut self) -> Self {
         self.uses.retain(|n, _| !is_builtin(n));
         self
+    }
+    /// Record one more use (code that stays around the analysed body, such as a
+    /// parameter annotation a front end turns into a runtime object).
+    pub fn insert(&mut self, name: &str, range: TextRange) {
+        self.add(name, range);
+    }
+    /// Keep only the uses `keep` accepts (uses a front end rewrote away are dropped);
+    /// names left without uses disappear.
+    pub fn retain_uses(&mut self, keep: impl Fn(&str, TextRange) -> bool) {
+        for (name, uses) in self.uses.iter_mut() {
+            uses.retain(|r| keep(name, *r));
+        }
+        self.uses.retain(|_, uses| !uses.is_empty());
     }
     fn add(&mut self, name: &str, range: TextRange) {
         let uses = self.uses.entry(name.to_string()).or_default();
@@ -190,6 +212,9 @@ struct Analyzer {
     /// Inside the body of a `try` that catches NameError: uses there are deliberate
     /// probes, not needs (ruff does not report them either).
     probing: usize,
+    /// Inside an annotation: a string there is a forward reference whose names count
+    /// as (deferred) uses, as they do for ruff's F821.
+    annotation: usize,
 }
 
 const MAX_DEPTH: usize = 200;
@@ -244,6 +269,34 @@ impl Analyzer {
             .entry(name.to_string())
             .or_default()
             .push(seq);
+    }
+
+    /// The names of a string annotation, used at the string's range (deferred).
+    fn string_annotation(&mut self, literal: &ruff_python_ast::ExprStringLiteral) {
+        #[derive(Default)]
+        struct Names(Vec<String>);
+        impl<'b> Visitor<'b> for Names {
+            fn visit_expr(&mut self, expr: &'b Expr) {
+                if let Expr::Name(n) = expr {
+                    self.0.push(n.id.to_string());
+                }
+                visitor::walk_expr(self, expr);
+            }
+        }
+        let Ok(parsed) = ruff_python_parser::parse_expression(literal.value.to_str()) else {
+            return;
+        };
+        let mut names = Names::default();
+        names.visit_expr(parsed.expr());
+        for name in names.0 {
+            let seq = self.next_seq();
+            if self.probing > 0 {
+                continue;
+            }
+            if let Some(frame) = self.frames.last_mut() {
+                frame.uses.push((name, literal.range, seq, true));
+            }
+        }
     }
 
     fn use_name(&mut self, name: &str, range: TextRange) {
@@ -484,8 +537,36 @@ impl<'a> Visitor<'a> for Analyzer {
         }
     }
 
+    fn visit_annotation(&mut self, expr: &'a Expr) {
+        self.annotation += 1;
+        visitor::walk_annotation(self, expr);
+        self.annotation -= 1;
+    }
+
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
+            Expr::StringLiteral(s) if self.annotation > 0 => self.string_annotation(s),
+            // `Literal["a"]` holds values, `Annotated[T, meta]` a type and values.
+            Expr::Subscript(sub)
+                if self.annotation > 0
+                    && matches!(annotation_head(&sub.value), Some("Literal" | "Annotated")) =>
+            {
+                self.visit_expr(&sub.value);
+                let saved = std::mem::take(&mut self.annotation);
+                if annotation_head(&sub.value) == Some("Annotated") {
+                    let elements: Vec<&Expr> = match &*sub.slice {
+                        Expr::Tuple(t) => t.elts.iter().collect(),
+                        other => vec![other],
+                    };
+                    for (i, e) in elements.into_iter().enumerate() {
+                        self.annotation = if i == 0 { saved } else { 0 };
+                        self.visit_expr(e);
+                    }
+                } else {
+                    self.visit_expr(&sub.slice);
+                }
+                self.annotation = saved;
+            }
             Expr::Name(name) => match name.ctx {
                 ExprContext::Load | ExprContext::Invalid => {
                     self.use_name(name.id.as_str(), name.range)

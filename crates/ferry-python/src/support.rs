@@ -76,16 +76,107 @@ impl Closure {
         location: &Location<'_>,
         module: &SupportModule,
     ) -> Result<Reindented, EditError> {
+        self.support_text_with(location, module, Vec::new(), &[], "")
+    }
+
+    /// [`Closure::support_text`] with the caller's `edits` (in the original module's
+    /// coordinates, inside carried statements; edits inside stripped decorators are
+    /// dropped), `extra` imports, and a `prelude` placed after the imports.
+    pub fn support_text_with(
+        &self,
+        location: &Location<'_>,
+        module: &SupportModule,
+        edits: Vec<Edit>,
+        extra: &[Import],
+        prelude: &str,
+    ) -> Result<Reindented, EditError> {
         let Some((parsed, stmts)) = statements(location, module) else {
             return Ok(Reindented::default());
         };
-        let edits = self.stripping_edits(location, module);
-        let mut out = carry_statements(parsed, &stmts, edits, Layout::Indent(""))?;
-        let imports: Vec<String> = module.imports.iter().map(Import::render).collect();
+        let mut all = self.stripping_edits(location, module);
+        let stripped: Vec<ruff_text_size::TextRange> = all.iter().map(|e| e.range).collect();
+        let nested = location
+            .full_name(&module.module)
+            .and_then(|full| self.nested_edits.get(full))
+            .into_iter()
+            .flatten()
+            .filter(|e| {
+                stmts
+                    .iter()
+                    .any(|s| ruff_text_size::Ranged::range(*s).contains_range(e.range))
+            })
+            .cloned();
+        all.extend(
+            edits
+                .into_iter()
+                .chain(nested)
+                .filter(|e| !stripped.iter().any(|s| s.contains_range(e.range))),
+        );
+        all.sort_by_key(|e| (e.range.start(), e.range.end()));
+        all.dedup();
+        let mut out = carry_statements(parsed, &stmts, all, Layout::Indent(""))?;
+        let imports: BTreeSet<&Import> = module.imports.iter().chain(extra).collect();
+        let imports: Vec<String> = imports.into_iter().map(Import::render).collect();
+        let prelude = prelude.trim_end();
+        if !prelude.is_empty() {
+            out.text = format!("{prelude}\n\n\n{}", out.text);
+        }
         if !imports.is_empty() {
             out.text = format!("{}\n\n\n{}", imports.join("\n"), out.text);
         }
         Ok(out)
+    }
+
+    /// Add what `other` needs: its support modules merged by module (statements,
+    /// imports and names united), its distributions, framework uses, misses, module
+    /// objects and stripped decorators. `names` and `imports` (the root code's) are
+    /// not merged: they belong to each root.
+    pub fn merge(&mut self, other: &Closure) {
+        for m in &other.support {
+            match self.support.iter_mut().find(|s| s.module == m.module) {
+                Some(s) => {
+                    let statements: BTreeSet<usize> =
+                        s.statements.iter().chain(&m.statements).copied().collect();
+                    s.statements = statements.into_iter().collect();
+                    let imports: BTreeSet<Import> =
+                        s.imports.iter().chain(&m.imports).cloned().collect();
+                    s.imports = imports.into_iter().collect();
+                    s.names.extend(m.names.iter().cloned());
+                }
+                None => self.support.push(m.clone()),
+            }
+        }
+        self.support.sort_by(|a, b| a.module.cmp(&b.module));
+        self.distributions
+            .extend(other.distributions.iter().cloned());
+        self.framework.extend(other.framework.iter().cloned());
+        self.framework
+            .sort_by_key(|f| (f.span.file, f.span.start, f.span.end));
+        self.framework.dedup();
+        self.unresolved.extend(other.unresolved.iter().cloned());
+        self.unresolved
+            .sort_by_key(|u| (u.1.file, u.1.start, u.1.end));
+        self.unresolved.dedup();
+        self.module_objects
+            .extend(other.module_objects.iter().cloned());
+        self.module_objects.sort();
+        self.module_objects.dedup();
+        for (m, edits) in &other.nested_edits {
+            let list = self.nested_edits.entry(m.clone()).or_default();
+            for e in edits {
+                if !list.contains(e) {
+                    list.push(e.clone());
+                }
+            }
+        }
+        self.nested_external
+            .extend(other.nested_external.iter().cloned());
+        for (m, ranges) in &other.stripped {
+            let list = self.stripped.entry(m.clone()).or_default();
+            list.extend(ranges.iter().copied());
+            list.sort_by_key(|r| r.start());
+            list.dedup();
+        }
     }
 
     /// Every carried definition as one block in dependency order, for a consumer that

@@ -81,8 +81,30 @@ pub fn emit(
         } else {
             format!("parameters:\n{parameters}")
         };
+        // Run-configuration values of carried steps (their typed step parameters).
+        let mut step_parameters: Vec<(String, String)> = Vec::new();
+        for planned in plan.modules_under(&index.to_string()) {
+            let values = crate::runtime::config_values(planned.step);
+            if values.is_empty() {
+                continue;
+            }
+            let mut block = String::from("    parameters:\n");
+            for (name, v) in values {
+                let _ = writeln!(block, "      {name}: {}", yaml_value(&v));
+            }
+            step_parameters.push((planned.py_name.clone(), block));
+        }
+        let dev_steps: String = if step_parameters.is_empty() {
+            String::new()
+        } else {
+            let mut out = String::from("steps:\n");
+            for (step, block) in &step_parameters {
+                let _ = write!(out, "  {step}:\n{block}");
+            }
+            out
+        };
         let dev = format!(
-            "# Local development run configuration (python run.py --config {dev_path}).\n{parameters}"
+            "# Local development run configuration (python run.py --config {dev_path}).\n{parameters}{dev_steps}"
         );
         let mut prod = format!(
             "# Production run configuration (python run.py --config {prod_path}).\n{parameters}"
@@ -118,9 +140,9 @@ pub fn emit(
             );
             break;
         }
+        let mut prod_steps: Vec<(String, String)> = step_parameters.clone();
         if options.target == Target::Sagemaker {
             prod.push_str("settings:\n  orchestrator.sagemaker:\n    synchronous: true\n");
-            let mut steps = String::new();
             for planned in plan.modules_under(&index.to_string()) {
                 let mut fields = String::new();
                 for (hint, field) in SAGEMAKER_FIELDS {
@@ -144,16 +166,21 @@ pub fn emit(
                     let _ = writeln!(fields, "        {args}: {{\"instance_count\": {n}}}");
                 }
                 if !fields.is_empty() {
-                    let _ = write!(
-                        steps,
-                        "  {}:\n    settings:\n      orchestrator.sagemaker:\n{fields}",
-                        planned.py_name
-                    );
+                    let settings =
+                        format!("    settings:\n      orchestrator.sagemaker:\n{fields}");
+                    match prod_steps.iter_mut().find(|(s, _)| *s == planned.py_name) {
+                        Some((_, block)) => block.push_str(&settings),
+                        None => prod_steps.push((planned.py_name.clone(), settings)),
+                    }
                 }
             }
-            if !steps.is_empty() {
-                let _ = write!(prod, "steps:\n{steps}");
+        }
+        if !prod_steps.is_empty() {
+            let mut steps = String::new();
+            for (step, block) in &prod_steps {
+                let _ = write!(steps, "  {step}:\n{block}");
             }
+            let _ = write!(prod, "steps:\n{steps}");
         }
         files.push((dev_path, dev));
         files.push((prod_path, prod));

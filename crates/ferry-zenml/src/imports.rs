@@ -62,6 +62,15 @@ impl Imports {
         }
     }
 
+    /// `from <module> import <name> as <alias>` for a generated module (no alias when
+    /// the names agree).
+    pub fn import_generated_as(&mut self, module: &str, name: &'static str, alias: &Ident) {
+        if dotted(module) {
+            let alias = (alias.as_str() != name).then_some(alias.as_str());
+            self.add_from(0, module, name, alias);
+        }
+    }
+
     fn add_import(&mut self, module: &str, alias: Option<&str>) {
         self.statements
             .entry(Statement {
@@ -173,24 +182,93 @@ impl Imports {
     }
 }
 
+/// A module's leading import statements (after its docstring) rebuilt in isort order;
+/// `None` when the text does not parse or has no leading imports. Used for Python the
+/// source provides (support modules), whose import block a front end rebuilt.
+pub fn sort_leading_imports(text: &str, first_party: &BTreeSet<String>) -> Option<String> {
+    let parsed = ruff_python_parser::parse_module(text).ok()?;
+    let body = &parsed.syntax().body;
+    let mut i = 0;
+    if let Some(Stmt::Expr(e)) = body.first()
+        && matches!(&*e.value, ruff_python_ast::Expr::StringLiteral(_))
+    {
+        i = 1;
+    }
+    let start = i;
+    while matches!(body.get(i), Some(Stmt::Import(_) | Stmt::ImportFrom(_))) {
+        i += 1;
+    }
+    if i == start {
+        return None;
+    }
+    let from = ruff_text_size::Ranged::range(&body[start])
+        .start()
+        .to_usize();
+    let to = ruff_text_size::Ranged::range(&body[i - 1]).end().to_usize();
+    let block = text.get(from..to)?;
+    // Comments inside the block would be lost: keep such a block as it is.
+    if block
+        .lines()
+        .any(|l| l.trim_start().starts_with('#') || l.contains(" #"))
+    {
+        return None;
+    }
+    let mut imports = Imports::new();
+    for stmt in &body[start..i] {
+        let r = ruff_text_size::Ranged::range(stmt);
+        imports
+            .carried(text.get(r.start().to_usize()..r.end().to_usize())?)
+            .ok()?;
+    }
+    let rendered = imports.render(first_party);
+    // isort's spacing after the block: two blank lines before a definition, one
+    // before anything else.
+    // A comment that a blank line separates from the next statement stands alone and
+    // counts as "anything else".
+    let rest = text[to..].trim_start_matches(['\n', '\r', ' ']);
+    let detached_comment = rest.starts_with('#') && {
+        let lines: Vec<&str> = rest.lines().collect();
+        let run = lines
+            .iter()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .count();
+        lines.get(run).is_some_and(|l| l.trim().is_empty())
+    };
+    let gap = match body.get(i) {
+        None if detached_comment || rest.starts_with('#') => "\n\n",
+        None => "\n",
+        Some(_) if detached_comment => "\n\n",
+        Some(Stmt::FunctionDef(_) | Stmt::ClassDef(_)) => "\n\n\n",
+        Some(_) => "\n\n",
+    };
+    Some(format!("{}{}{gap}{rest}", &text[..from], rendered.as_str()))
+}
+
 type NaturalKey = Vec<(u8, u64, String)>;
-type StatementKey = (bool, std::cmp::Reverse<u32>, NaturalKey, bool, NaturalKey);
+type StatementKey = (
+    bool,
+    std::cmp::Reverse<u32>,
+    NaturalKey,
+    (u8, NaturalKey),
+    bool,
+);
 
 /// isort's order: `import` statements first, then `from`; relative imports by
-/// decreasing level; modules case-insensitively and naturally; `import x` before
-/// `import x as y`.
+/// decreasing level; modules case-insensitively and naturally; statements of one
+/// module by their first member (constants, classes, then the rest, as ruff's
+/// order-by-type does), `as` imports included; `import x` before `import x as y`.
 fn statement_key(s: &Statement, members: &BTreeSet<Member>) -> StatementKey {
     let first_member = members
         .iter()
-        .next()
-        .map(|m| natural_key(&m.name.to_lowercase()))
+        .map(|m| member_key(&m.name))
+        .min()
         .unwrap_or_default();
     (
         s.from,
         std::cmp::Reverse(s.level),
         natural_key(&s.module.to_lowercase()),
-        s.alias.is_some(),
         first_member,
+        s.alias.is_some(),
     )
 }
 
@@ -303,5 +381,26 @@ mod tests {
             "from __future__ import annotations\n\nimport os\nimport os.path\n\nimport yaml\nimport yaml as y\nfrom x import a, c, d\nfrom x import b as bb\nfrom x import e as f\nfrom zenml import step\n\nfrom steps.errors import E\n\nfrom ..up import z\nfrom . import sib\nfrom .mod import thing"
         );
         assert!(imports.carried("x = 1").is_err());
+    }
+
+    #[test]
+    fn blank_lines_after_the_block_like_ruff_isort() {
+        let none = BTreeSet::new();
+        let sorted = |t: &str| sort_leading_imports(t, &none).expect("imports");
+        assert_eq!(
+            sorted("import re\ndef f():\n    pass\n"),
+            "import re\n\n\ndef f():\n    pass\n"
+        );
+        assert_eq!(sorted("import re\nX = 1\n"), "import re\n\nX = 1\n");
+        // A comment right above a definition belongs to it; one a blank line
+        // separates from it stands alone.
+        assert_eq!(
+            sorted("import re\n# c\ndef f():\n    pass\n"),
+            "import re\n\n\n# c\ndef f():\n    pass\n"
+        );
+        assert_eq!(
+            sorted("import re\n\n\n# c\n\n\ndef f():\n    pass\n"),
+            "import re\n\n# c\n\n\ndef f():\n    pass\n"
+        );
     }
 }

@@ -21,12 +21,14 @@ pub mod expr;
 mod handlers;
 mod imports;
 mod layout;
+mod lint_policy;
 mod names;
 mod next_steps;
 mod pipeline_module;
 mod project_files;
 mod record;
 mod report;
+mod runtime;
 mod source_map;
 mod step_body;
 mod step_module;
@@ -177,6 +179,9 @@ pub fn emit(
     }
     python.push(("steps/__init__.py".into(), step_module::init_module(&plan)));
     python.push(("steps/errors.py".into(), step_module::errors_module()));
+    if runtime::needs_module(workflow) {
+        python.push((runtime::MODULE_PATH.into(), runtime::module(workflow, &cx)));
+    }
     for index in 0..workflow.pipelines.len() {
         let module = pipeline_module::emit(workflow, index, &plan, &mut cx);
         python.push((
@@ -192,6 +197,8 @@ pub fn emit(
         let mut w = writer::Writer::new();
         w.carried(&code::Code::text(expr::RUNTIME));
         python.push((expr::RUNTIME_FILE.to_string(), w.finish()));
+    }
+    if cx.uses_asl_runtime || runtime::needs_module(workflow) {
         let mut init = writer::Writer::new();
         init.line(code::Code::docstring(
             "Run-time helpers of the migrated project.",
@@ -210,7 +217,9 @@ pub fn emit(
         if f.path.ends_with(".py") && !f.verbatim {
             let mut w = writer::Writer::new();
             let start = w.offset();
-            w.carried(&code::Code::carried(&f.text));
+            let text = imports::sort_leading_imports(&f.text, &cx.first_party)
+                .unwrap_or_else(|| f.text.clone());
+            w.carried(&code::Code::carried(&text));
             w.mark(start, f.span, f.what.clone());
             python.push((f.path.clone(), w.finish()));
         } else {
@@ -263,7 +272,7 @@ pub fn emit(
     }
     emitted.files.insert(
         "pyproject.toml".into(),
-        project_files::pyproject(workflow, &cx),
+        project_files::pyproject(workflow, &plan, &cx),
     );
     emitted.files.insert(
         ".gitignore".into(),

@@ -9,6 +9,7 @@ use ferry_ir::{Pipeline, Step, StepKind, Workflow};
 /// Names the generated project itself uses at module level.
 const RESERVED: &[&str] = &[
     "errors",
+    "runtime",
     "steps",
     "pipelines",
     "configs",

@@ -156,7 +156,7 @@ pub fn dependencies(cx: &Context) -> Vec<String> {
     deps
 }
 
-pub fn pyproject(workflow: &Workflow, cx: &Context) -> String {
+pub fn pyproject(workflow: &Workflow, plan: &Plan, cx: &Context) -> String {
     let name: String = ferry_ir::naming::to_identifier(&workflow.name).replace('_', "-");
     let deps: Vec<String> = dependencies(cx)
         .iter()
@@ -167,9 +167,10 @@ pub fn pyproject(workflow: &Workflow, cx: &Context) -> String {
 [project]\nname = \"{name}\"\nversion = \"0.1.0\"\ndescription = \"ZenML project migrated by ferry\"\n\
 requires-python = \">=3.12\"\ndependencies = [{}]\n\n\
 # The code runs from this folder; installing the project installs only its dependencies.\n\
-[tool.setuptools]\npackages = []\npy-modules = []\n\n[tool.ruff]\nline-length = 88\n{}",
+[tool.setuptools]\npackages = []\npy-modules = []\n\n[tool.ruff]\nline-length = 88\n{}{}",
         deps.join(", "),
-        verbatim_excludes(workflow)
+        verbatim_excludes(workflow),
+        crate::lint_policy::per_file_ignores(workflow, plan)
     )
 }
 

@@ -108,7 +108,9 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
                 }
             }
             let (docstring, rest) = split_docstring(body);
-            w.carried(&Code::carried(rest));
+            if !crate::runtime::emit_generator(step, rest, w, imports) {
+                w.carried(&Code::carried(rest));
+            }
             Body {
                 kind: BodyKind::Translated,
                 docstring: docstring.map(Code::carried),

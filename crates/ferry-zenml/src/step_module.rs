@@ -234,6 +234,18 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     let decorator = decorator(step, &mut notes, &mut imports);
     let params = {
         let mut params = params(planned, plan, &mut imports);
+        params.extend(
+            crate::runtime::config_params(step, &mut imports)
+                .into_iter()
+                .map(|c| Param {
+                    name: c.name,
+                    annotation: c.annotation,
+                    default: c.default,
+                    prelude: None,
+                    unresolved: None,
+                    computed: None,
+                }),
+        );
         // Python needs parameters without defaults first; calls use keywords.
         params.sort_by_key(|p| p.default.is_some());
         params
@@ -247,6 +259,15 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
         crate::computed::use_runtime(&mut imports, cx);
     }
     let function = Ident::new(&planned.py_name);
+    let mut runtime_prelude = Writer::at_depth(1);
+    let mut helpers = crate::runtime::Helpers::new(step);
+    crate::runtime::prelude(
+        step,
+        &file,
+        &mut runtime_prelude,
+        &mut imports,
+        &mut helpers,
+    );
 
     let mut w = Writer::new();
     w.line(Code::docstring(&format!(
@@ -368,6 +389,7 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
             }
         }
     }
+    w.append(runtime_prelude);
     let body_offset = w.offset();
     w.append(body);
     w.close();

@@ -6,6 +6,7 @@ mod expr;
 mod lex;
 mod parse;
 mod print;
+mod runtime;
 
 pub use expr::{print_expr, print_target};
 pub use parse::parse;

@@ -199,7 +199,7 @@ fn trigger(i: &str) -> PResult<'_, Trigger> {
     ))
 }
 
-fn opt_string(i: &str) -> PResult<'_, Option<String>> {
+pub(super) fn opt_string(i: &str) -> PResult<'_, Option<String>> {
     if let Ok((rest, _)) = kw("none")(i) {
         return Ok((rest, None));
     }
@@ -450,10 +450,14 @@ fn step(i: &str, depth: usize) -> PResult<'_, Step> {
             let (rest, n) = string(rest)?;
             st.notes.push(n);
             i = rest;
+        } else if let Ok((rest, _)) = kw("runtime")(i) {
+            let (rest, b) = super::runtime::parse_binding(rest, depth)?;
+            st.runtime.push(b);
+            i = rest;
         } else {
             return fail(
                 skip_ws(i),
-                "`in`, `out`, `retry`, `cache`, `hint`, `timeout`, `heartbeat`, `note` or `}`",
+                "`in`, `out`, `retry`, `cache`, `hint`, `timeout`, `heartbeat`, `note`, `runtime` or `}`",
             );
         }
     }
@@ -496,7 +500,7 @@ fn retry(i: &str) -> PResult<'_, RetryPolicy> {
     ))
 }
 
-fn boolean(i: &str) -> PResult<'_, bool> {
+pub(super) fn boolean(i: &str) -> PResult<'_, bool> {
     if let Ok((i, _)) = kw("true")(i) {
         Ok((i, true))
     } else if let Ok((i, _)) = kw("false")(i) {
@@ -851,7 +855,7 @@ fn operator(i: &str) -> PResult<'_, &str> {
     ident(i)
 }
 
-fn value(i: &str, depth: usize) -> PResult<'_, Value> {
+pub(super) fn value(i: &str, depth: usize) -> PResult<'_, Value> {
     let (i, depth) = deeper(i, depth)?;
     let i = skip_ws(i);
     if let Ok((rest, _)) = kw("null")(i) {

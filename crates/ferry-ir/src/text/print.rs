@@ -35,7 +35,7 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{2028}' | '\u{2029}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
-fn name(s: &str) -> String {
+pub(super) fn name(s: &str) -> String {
     let ident = s.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic())
         && s.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
         && !KEYWORDS.contains(&s);
@@ -55,7 +55,7 @@ const KEYWORDS: &[&str] = &[
     "null",
 ];
 
-fn span(s: Span) -> String {
+pub(super) fn span(s: Span) -> String {
     if s.is_detached() {
         "@-".into()
     } else {
@@ -85,7 +85,7 @@ pub fn value(v: &Value) -> String {
     }
 }
 
-fn strings(items: &[String]) -> String {
+pub(super) fn strings(items: &[String]) -> String {
     format!(
         "[{}]",
         items
@@ -96,7 +96,7 @@ fn strings(items: &[String]) -> String {
     )
 }
 
-fn opt_string(s: &Option<String>) -> String {
+pub(super) fn opt_string(s: &Option<String>) -> String {
     s.as_deref().map_or("none".into(), quote)
 }
 
@@ -315,6 +315,9 @@ impl Printer {
         }
         for note in &s.notes {
             self.line(&format!("note {}", quote(note)));
+        }
+        for b in &s.runtime {
+            self.line(&super::runtime::print_binding(b));
         }
         self.depth -= 1;
         self.line("}");

@@ -68,6 +68,9 @@ struct Load {
     scope: usize,
     name: String,
     offset: usize,
+    /// Inside a string annotation: resolved once its scope is complete (as ruff does),
+    /// not at the point it is written.
+    deferred: bool,
 }
 
 struct Binder {
@@ -152,6 +155,7 @@ impl Binder {
             scope: self.current,
             name: name.to_string(),
             offset,
+            deferred: false,
         });
     }
 
@@ -265,7 +269,7 @@ impl Binder {
         let mut scope = Some(load.scope);
         // While no function boundary was crossed, only bindings made before the load
         // count (the code runs top to bottom); function bodies run later and see all.
-        let mut ordered = true;
+        let mut ordered = !load.deferred;
         let mut skip_classes = false;
         let mut first = true;
         while let Some(s) = scope {
@@ -285,7 +289,8 @@ impl Binder {
                 match sc.kind {
                     ScopeKind::Function | ScopeKind::Comprehension => {
                         if let Some(bs) = sc.bindings.get(name) {
-                            let before = bs.iter().any(|b| b.offset <= load.offset);
+                            let before =
+                                load.deferred || bs.iter().any(|b| b.offset <= load.offset);
                             let parameter = bs.iter().any(|b| b.kind == BindKind::Parameter);
                             if first
                                 && sc.kind == ScopeKind::Function
@@ -466,6 +471,7 @@ impl Binder {
             let at = literal.start().to_usize();
             for load in &mut self.loads[saved..] {
                 load.offset = at;
+                load.deferred = true;
             }
         }
     }
@@ -820,6 +826,20 @@ mod tests {
             .filter(|(_, k)| *k == FindingKind::Undefined)
             .map(|(n, _)| n)
             .collect()
+    }
+
+    #[test]
+    fn string_annotations_are_deferred() {
+        assert_eq!(
+            undefined(
+                "class A:\n    def make(self) -> \"A\":\n        return self\nx: \"B\" = 1\nclass B:\n    pass\n"
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            undefined("def f() -> \"Missing\":\n    pass\n"),
+            ["Missing"]
+        );
     }
 
     #[test]
