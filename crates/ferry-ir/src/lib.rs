@@ -8,6 +8,7 @@
 //! ZenML types appear here.
 
 mod binding;
+mod container;
 mod mapping;
 pub mod naming;
 mod pipeline;
@@ -19,6 +20,7 @@ pub mod verify;
 mod workflow;
 
 pub use binding::{Binding, Placeholder, PlaceholderKind, Projection, Segment};
+pub use container::{Channel, ContainerJob, JobKind, Launch, Program, PropertyFileSpec, ResultDir};
 pub use ferry_diagnostics::{FileId, Span};
 pub use mapping::{Mapping, MappingClass};
 pub use pipeline::{Edge, EdgeKind, ParamType, Parameter, Pipeline};

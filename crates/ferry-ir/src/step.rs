@@ -1,7 +1,9 @@
 use ferry_diagnostics::Span;
 use serde::{Deserialize, Serialize};
 
-use crate::{Binding, CachePolicy, Mapping, Pipeline, RetryPolicy, RuntimeHints, Value};
+use crate::{
+    Binding, CachePolicy, ContainerJob, Mapping, Pipeline, RetryPolicy, RuntimeHints, Value,
+};
 
 /// The type of a step's input or output port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -271,6 +273,9 @@ pub enum StepKind {
     Parallel { branches: Vec<Pipeline> },
     /// Anything a front end recognised but the IR has no shape for; always Absent.
     Opaque { construct: String, config: Value },
+    /// A program run in a container under the service's container contract
+    /// (processing, training, transform...): see [`ContainerJob`].
+    Container(Box<ContainerJob>),
 }
 
 impl StepKind {
@@ -291,6 +296,7 @@ impl StepKind {
             StepKind::Map { .. } => "map",
             StepKind::Parallel { .. } => "parallel",
             StepKind::Opaque { .. } => "opaque",
+            StepKind::Container(_) => "container",
         }
     }
 
@@ -313,7 +319,7 @@ impl StepKind {
                 | StepKind::Activity { .. }
                 | StepKind::Fail { .. }
                 | StepKind::Opaque { .. }
-        )
+        ) || matches!(self, StepKind::Container(job) if job.job == crate::JobKind::RegisterModel)
     }
 }
 

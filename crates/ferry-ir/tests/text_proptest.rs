@@ -57,7 +57,10 @@ fn value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(4, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec((text(), inner), 0..4).prop_map(Value::Object),
+            prop::collection::vec((text(), inner.clone()), 0..4).prop_map(Value::Object),
+            (text(), prop::collection::vec(inner, 0..3))
+                .prop_map(|(separator, parts)| Value::Join { separator, parts }),
+            text().prop_map(Value::Runtime),
         ]
     })
 }
@@ -202,7 +205,87 @@ fn leaf_kind() -> impl Strategy<Value = StepKind> {
         (prop::option::of(binding()), prop::option::of(binding()))
             .prop_map(|(seconds, until)| StepKind::Wait { seconds, until }),
         (text(), value()).prop_map(|(construct, config)| StepKind::Opaque { construct, config }),
+        container().prop_map(|job| StepKind::Container(Box::new(job))),
     ]
+}
+
+fn program() -> impl Strategy<Value = Program> {
+    prop_oneof![
+        (text(), text(), prop::collection::vec(text(), 0..2)).prop_map(
+            |(code_dir, entry, interpreter)| Program::Script {
+                code_dir,
+                entry,
+                interpreter
+            }
+        ),
+        (text(), text()).prop_map(|(algorithm, version)| Program::Builtin { algorithm, version }),
+        value().prop_map(|image| Program::Image { image }),
+        text().prop_map(|expected| Program::Missing { expected }),
+        Just(Program::Service),
+    ]
+}
+
+fn container() -> impl Strategy<Value = ContainerJob> {
+    (
+        (prop::sample::select(JobKind::ALL.to_vec()), program()),
+        prop::collection::vec((ident(), text(), text(), prop::option::of(text())), 0..3),
+        prop::collection::vec((ident(), text()), 0..3),
+        prop::collection::vec((text(), ident(), ident(), text()), 0..2),
+        (
+            prop::collection::vec(value(), 0..3),
+            prop::collection::vec((text(), value()), 0..3),
+            prop::collection::vec((text(), value()), 0..2),
+            value(),
+        ),
+        prop::option::of((text(), value(), text(), value())),
+    )
+        .prop_map(
+            |(
+                (job, program),
+                channels,
+                results,
+                files,
+                (arguments, hps, env, settings),
+                launch,
+            )| {
+                ContainerJob {
+                    job,
+                    program,
+                    channels: channels
+                        .into_iter()
+                        .map(|(input, name, path, content_type)| Channel {
+                            input,
+                            name,
+                            path,
+                            content_type,
+                        })
+                        .collect(),
+                    results: results
+                        .into_iter()
+                        .map(|(output, path)| ResultDir { output, path })
+                        .collect(),
+                    property_files: files
+                        .into_iter()
+                        .map(|(name, output, result, path)| PropertyFileSpec {
+                            name,
+                            output,
+                            result,
+                            path,
+                        })
+                        .collect(),
+                    arguments,
+                    hyperparameters: hps,
+                    environment: env,
+                    settings,
+                    launch: launch.map(|(class, arguments, method, method_arguments)| Launch {
+                        class,
+                        arguments,
+                        method,
+                        method_arguments,
+                    }),
+                }
+            },
+        )
 }
 
 fn retry() -> impl Strategy<Value = RetryPolicy> {

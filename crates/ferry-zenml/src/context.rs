@@ -18,6 +18,8 @@ pub struct Context<'s> {
     pub first_party: BTreeSet<String>,
     /// Distributions (pyproject dependencies) the emitted code needs beyond ZenML.
     pub requirements: BTreeSet<String>,
+    /// Where the project is meant to run.
+    pub target: crate::Target,
 }
 
 impl<'s> Context<'s> {
@@ -31,6 +33,7 @@ impl<'s> Context<'s> {
                 .map(str::to_string)
                 .collect(),
             requirements: BTreeSet::new(),
+            target: crate::Target::Local,
         }
     }
 

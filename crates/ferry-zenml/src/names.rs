@@ -29,6 +29,8 @@ const RESERVED: &[&str] = &[
     "pipeline_failed_error",
     "unresolved",
     "boto3",
+    "_container",
+    "scripts",
 ];
 
 pub struct PlannedStep<'a> {
