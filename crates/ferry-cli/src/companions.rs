@@ -25,6 +25,31 @@ project by hand if the job needs it.",
 /// At most this many files are carried from one folder.
 const MAX_FOLDER_FILES: usize = 500;
 
+/// How far above the input tree a path the pipeline names with `../` is followed.
+const MAX_LEVELS_UP: usize = 2;
+
+/// How many entries a search of the input tree for a file name looks at.
+const MAX_SEARCH_ENTRIES: usize = 20_000;
+
+/// Every file of the input tree (root-relative, sorted), for name searches; hidden
+/// folders and caches skipped, bounded.
+fn tree_files(root: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .follow_links(false)
+        .max_depth(8)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref()))
+        })
+        .take(MAX_SEARCH_ENTRIES)
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(display))
+        .collect()
+}
+
 /// Folders never carried (caches, virtual environments, version control).
 const SKIPPED_DIRS: &[&str] = &[
     "__pycache__",
@@ -65,7 +90,27 @@ pub fn gather(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Companions {
     let mut out = Companions::default();
+    let mut index: Option<Vec<String>> = None;
     for path in wanted {
+        if let Some(name) = path.strip_prefix(ferry_sagemaker::companions::SEARCH) {
+            let files = index.get_or_insert_with(|| tree_files(root));
+            let found: Vec<&String> = files
+                .iter()
+                .filter(|f| f.rsplit('/').next() == Some(name))
+                .collect();
+            if let [only] = found.as_slice()
+                && let Some(id) = read(
+                    &root.join(only.as_str()),
+                    &mut budget,
+                    sources,
+                    &mut out,
+                    path,
+                )
+            {
+                out.files.insert(path.clone(), (only.to_string(), id));
+            }
+            continue;
+        }
         let joined = if pipeline_dir.is_empty() {
             normalise(path)
         } else {
@@ -74,7 +119,9 @@ pub fn gather(
         let Some(root_relative) = joined else {
             continue;
         };
-        if root_relative.starts_with("..") {
+        // A `../` the pipeline names is followed like an include, a few levels up.
+        let up = root_relative.split('/').take_while(|p| *p == "..").count();
+        if up > MAX_LEVELS_UP {
             out.outside.insert(path.clone());
             continue;
         }

@@ -80,7 +80,7 @@ reports, configs/, pipelines/, steps/__init__.py, steps/errors.py). A dependency
 distribution name (optionally with extras and a version) and an importable module name.",
     },
     CodeInfo {
-        code: "F0211",
+        code: "F0212",
         title: "malformed container job",
         explanation: "A container job's channels must read inputs of its step and its results and \
 property files must be outputs of its step (a property file lives inside one of the job's \
@@ -559,7 +559,7 @@ fn verify_container(
 ) {
     let mut problem = |message: String| {
         out.push(
-            Diagnostic::error("F0211", message).with_primary(step.span, "in this container job"),
+            Diagnostic::error("F0212", message).with_primary(step.span, "in this container job"),
         );
     };
     let outputs: BTreeSet<&str> = step.outputs.iter().map(|o| o.name.as_str()).collect();
@@ -654,7 +654,7 @@ fn check_container_scripts(workflow: &Workflow, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     Diagnostic::error(
-                        "F0211",
+                        "F0212",
                         format!(
                             "the script `{}/{}` of step `{}` is not a project file",
                             code_dir.escape_debug(),

@@ -139,4 +139,13 @@ f-string over such values). ferry never writes the source text as the value: the
 a pipeline parameter without a default (or the parameter loses its default), to be passed with \
 its run.py flag or in configs/*.yaml.",
     },
+    CodeInfo {
+        code: "F0427",
+        title: "`@step` body not carried whole",
+        explanation: "The body of a `@step` function is carried into the project with the \
+definitions it uses (module constants, helper functions, imports). A name in it could not be \
+resolved to a definition ferry can carry, or it uses SageMaker pipeline DSL (parameters, \
+`ExecutionVariables`, `Join`), which has no meaning inside a running step. The generated step \
+keeps the body; define or import the name there, or replace the DSL with the value it stands for.",
+    },
 ];

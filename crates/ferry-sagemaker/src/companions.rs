@@ -22,6 +22,8 @@ pub struct Companions {
     pub skipped: BTreeMap<String, String>,
 }
 
+pub use crate::scripts::SEARCH;
+
 /// Lexically normalise a `/`-separated relative path: drop `.` and empty parts,
 /// resolve `..` against earlier parts (leading `..` kept). `None` for absolute paths
 /// or paths with NUL or backslashes.

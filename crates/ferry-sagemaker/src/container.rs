@@ -1,6 +1,7 @@
 //! The parts every container job shares: values (runtime references become step
 //! inputs, `Join` a [`Value::Join`], execution variables [`Value::Runtime`], SDK helper
-//! objects `{"$sdk": qualified name, "args", "kwargs"}`, other Python a required
+//! objects `{"$sdk": qualified name, "args", "kwargs"}` (`{"$sdk_ref": name}` for an SDK
+//! name used uncalled), other Python a required
 //! parameter), the program a processor or estimator runs (a carried script, a built-in
 //! algorithm, an image), and how the source's SDK launches the job.
 
@@ -95,6 +96,16 @@ impl<'a> Lowerer<'a> {
             ),
             Thing::Python(Expr::Call(call)) if self.is_image_retrieve(call) => {
                 self.sdk_value(builder, call, hint, depth)
+            }
+            // An SDK class or function named, not called (`estimator_cls=SKLearn`).
+            Thing::Python(e @ (Expr::Name(_) | Expr::Attribute(_)))
+                if self
+                    .scope
+                    .qualified_name(e)
+                    .is_some_and(|q| q.starts_with("sagemaker.")) =>
+            {
+                let qualified = self.scope.qualified_name(e).unwrap_or_default();
+                Value::Object(vec![("$sdk_ref".into(), Value::String(qualified))])
             }
             Thing::Python(e) => {
                 if let Some(join) = self.format_join(builder, e, hint, depth) {
@@ -272,13 +283,16 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn program(
         &mut self,
         builder: &mut StepBuilder,
-        code: Option<&'a Expr>,
-        source_dir: Option<&'a Expr>,
-        dependencies: Option<&'a Expr>,
-        image: Option<&'a Expr>,
+        source: ProgramSource<'a>,
         interpreter: Vec<String>,
         settings: &mut Vec<(String, Value)>,
     ) -> Program {
+        let ProgramSource {
+            code,
+            source_dir,
+            dependencies,
+            image,
+        } = source;
         let step = builder.step.display_name.clone();
         if let Some(deps) = dependencies {
             let mut carried = Vec::new();
@@ -353,8 +367,12 @@ impl<'a> Lowerer<'a> {
                     "name the script with a string literal or a path constant next to the pipeline",
                 ),
             );
+            builder.step.notes.push(format!(
+                "the script path `{}` is computed by Python at definition time",
+                crate::values::short(&written)
+            ));
             return Program::Missing {
-                expected: crate::values::short(&written),
+                expected: String::new(),
             };
         };
         if let Some(dir) = source_dir {
@@ -471,6 +489,16 @@ impl<'a> Lowerer<'a> {
             method_arguments: Value::Object(Vec::new()),
         })
     }
+}
+
+/// The keywords of a job object that say what program it runs.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct ProgramSource<'a> {
+    /// `code=` / `entry_point=` / `submit_app=`.
+    pub code: Option<&'a Expr>,
+    pub source_dir: Option<&'a Expr>,
+    pub dependencies: Option<&'a Expr>,
+    pub image: Option<&'a Expr>,
 }
 
 /// Built-in algorithms whose image is the algorithm itself (no user script).

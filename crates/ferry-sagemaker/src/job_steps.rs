@@ -11,6 +11,7 @@ use ferry_ir::{
 use ferry_python::ast::{Expr, ExprCall};
 use ferry_python::{CallInfo, Ranged};
 
+use crate::container::ProgramSource;
 use crate::lower::Lowerer;
 use crate::steps::StepBuilder;
 use crate::values::Thing;
@@ -42,15 +43,13 @@ impl<'a> Lowerer<'a> {
         let mut settings = Vec::new();
         let code = get("code").or(get("submit_app"));
         let image = object_info.as_ref().and_then(|i| i.keyword("image_uri"));
-        let program = self.program(
-            builder,
+        let source = ProgramSource {
             code,
-            get("source_dir"),
-            get("dependencies"),
+            source_dir: get("source_dir"),
+            dependencies: get("dependencies"),
             image,
-            interpreter,
-            &mut settings,
-        );
+        };
+        let program = self.program(builder, source, interpreter, &mut settings);
         let mut job = ContainerJob::new(JobKind::Processing, program);
         let property_outputs = self.property_files(builder, info, &mut job);
         let mut destinations = Vec::new();
@@ -86,11 +85,33 @@ impl<'a> Lowerer<'a> {
         for f in &mut job.property_files {
             f.result = to_identifier(&f.result);
         }
+        // A property file lives in one of the job's outputs; one naming no output of
+        // the job cannot be read back.
+        let (kept, lost): (Vec<_>, Vec<_>) = std::mem::take(&mut job.property_files)
+            .into_iter()
+            .partition(|f| job.results.iter().any(|r| r.output == f.result));
+        job.property_files = kept;
+        for f in lost {
+            builder.step.outputs.retain(|o| o.name != f.output);
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "F0415",
+                    format!(
+                        "property file `{}` names the output `{}`, which step `{}` does not declare",
+                        f.name.escape_debug(),
+                        f.result,
+                        builder.step.display_name
+                    ),
+                )
+                .with_primary(info.span, "in this step")
+                .with_help("add a `ProcessingOutput` with that `output_name`"),
+            );
+        }
         let _ = property_outputs;
-        if let Some(env) = object_info.as_ref().and_then(|i| i.keyword("env")) {
-            if let Value::Object(fields) = self.job_value(builder, env, "env", 0) {
-                job.environment = fields;
-            }
+        if let Some(env) = object_info.as_ref().and_then(|i| i.keyword("env"))
+            && let Value::Object(fields) = self.job_value(builder, env, "env", 0)
+        {
+            job.environment = fields;
         }
         if !destinations.is_empty() {
             builder.hint("output_s3_uris", Value::Object(destinations));
@@ -135,7 +156,11 @@ impl<'a> Lowerer<'a> {
                 .arg(2, "path")
                 .and_then(|e| self.constant_string(e, "property file path"));
             if let (Some(name), Some(output), Some(path)) = (name, output, path) {
-                let port = to_identifier(&name);
+                // The file's own output, apart from the folder that holds it.
+                let mut port = to_identifier(&name);
+                if port == to_identifier(&output) {
+                    port.push_str("_file");
+                }
                 builder.add_output(&port, PortType::Metrics, self.span(element));
                 outputs.push(output.clone());
                 job.property_files.push(PropertyFileSpec {
@@ -164,7 +189,7 @@ impl<'a> Lowerer<'a> {
         let destination = info
             .arg(1, "destination")
             .and_then(|e| match self.fold(e) {
-                Ok(Value::String(s)) => Some(s),
+                Ok(Value::String(s)) => container_path(&s),
                 _ => None,
             })
             .unwrap_or_else(|| format!("/opt/ml/processing/input-{}", index + 1));
@@ -247,7 +272,7 @@ impl<'a> Lowerer<'a> {
         let source = info
             .arg(0, "source")
             .and_then(|e| match self.fold(e) {
-                Ok(Value::String(s)) => Some(s),
+                Ok(Value::String(s)) => container_path(&s),
                 _ => None,
             })
             .unwrap_or_else(|| format!("/opt/ml/processing/output-{}", index + 1));
@@ -289,15 +314,13 @@ impl<'a> Lowerer<'a> {
         let info = object.map(|o| self.call_info_of(o));
         let kw = |n: &str| info.as_ref().and_then(|i| i.keyword(n));
         let mut settings = Vec::new();
-        let program = self.program(
-            builder,
-            kw("entry_point"),
-            kw("source_dir"),
-            kw("dependencies"),
-            kw("image_uri"),
-            vec!["python".to_string()],
-            &mut settings,
-        );
+        let source = ProgramSource {
+            code: kw("entry_point"),
+            source_dir: kw("source_dir"),
+            dependencies: kw("dependencies"),
+            image: kw("image_uri"),
+        };
+        let program = self.program(builder, source, vec!["python".to_string()], &mut settings);
         if let Some(class) = object.and_then(|o| self.sagemaker_class(o)) {
             settings.push(("estimator".into(), Value::String(class)));
         }
@@ -503,7 +526,7 @@ impl<'a> Lowerer<'a> {
         if let Some(t) = object.map(|o| self.call_info_of(o)) {
             if let Some(model) = t.arg(0, "model_name") {
                 let binding = self.binding_of(model);
-                let port = builder.add_input("model", PortType::Model, binding, self.span(model));
+                let port = builder.add_input("model", PortType::Unknown, binding, self.span(model));
                 job.channels.push(Channel {
                     input: port,
                     name: "model".into(),
@@ -568,4 +591,15 @@ impl<'a> Lowerer<'a> {
             content_type,
         });
     }
+}
+
+/// A container path as the verifier wants it: absolute, no empty, `.` or `..` parts
+/// (`/opt/ml/processing/input/data/` → `/opt/ml/processing/input/data`).
+fn container_path(path: &str) -> Option<String> {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    (path.starts_with('/') && !parts.contains(&"..") && !path.chars().any(char::is_control))
+        .then(|| format!("/{}", parts.join("/")))
 }

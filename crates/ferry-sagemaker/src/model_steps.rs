@@ -10,6 +10,7 @@ use ferry_python::CallInfo;
 use ferry_python::ast::{Expr, ExprCall};
 
 use crate::classes::{StepClass, is_infra};
+use crate::container::ProgramSource;
 use crate::lower::Lowerer;
 use crate::steps::StepBuilder;
 use crate::values::Thing;
@@ -68,21 +69,19 @@ impl<'a> Lowerer<'a> {
     ) -> ContainerJob {
         let info = self.call_info_of(object);
         let mut settings = Vec::new();
-        let program = self.program(
-            builder,
-            info.keyword("entry_point"),
-            info.keyword("source_dir"),
-            info.keyword("dependencies"),
-            info.keyword("image_uri"),
-            vec!["python".to_string()],
-            &mut settings,
-        );
+        let source = ProgramSource {
+            code: info.keyword("entry_point"),
+            source_dir: info.keyword("source_dir"),
+            dependencies: info.keyword("dependencies"),
+            image: info.keyword("image_uri"),
+        };
+        let program = self.program(builder, source, vec!["python".to_string()], &mut settings);
         let class = self.sagemaker_class(object).unwrap_or_default();
         settings.push(("model_class".into(), Value::String(class)));
         let mut job = ContainerJob::new(JobKind::CreateModel, program);
         if let Some(data) = info.keyword("model_data") {
             let binding = self.binding_of(data);
-            let port = builder.add_input("model", PortType::Model, binding, self.span(data));
+            let port = builder.add_input("model", PortType::Unknown, binding, self.span(data));
             job.channels.push(Channel {
                 input: port,
                 name: "model".into(),
@@ -128,7 +127,7 @@ impl<'a> Lowerer<'a> {
         job.job = JobKind::RegisterModel;
         if let Some(data) = info.keyword("model_data") {
             let binding = self.binding_of(data);
-            let port = builder.add_input("model", PortType::Model, binding, self.span(data));
+            let port = builder.add_input("model", PortType::Unknown, binding, self.span(data));
             job.channels.retain(|c| c.name != "model");
             job.channels.push(Channel {
                 input: port,
@@ -165,7 +164,15 @@ impl<'a> Lowerer<'a> {
         let info = self.call_info_of(estimator);
         let mut settings = Vec::new();
         let image = info.keyword("image_uri");
-        let program = self.program(builder, None, None, None, image, Vec::new(), &mut settings);
+        let program = self.program(
+            builder,
+            ProgramSource {
+                image,
+                ..ProgramSource::default()
+            },
+            Vec::new(),
+            &mut settings,
+        );
         let mut job = ContainerJob::new(JobKind::RegisterModel, program);
         let image_value = match image {
             Some(image) => self.job_value(builder, image, "image_uri", 0),

@@ -303,10 +303,27 @@ fn resolve_property(
         ("register_model", [Segment::Key(a)])
             if matches!(
                 a.as_str(),
-                "ModelPackageArn" | "ModelPackageName" | "ModelApprovalStatus"
+                "ModelPackageArn"
+                    | "ModelPackageName"
+                    | "ModelApprovalStatus"
+                    | "ModelPackageVersion"
+                    | "ModelPackageGroupName"
+                    | "ModelPackageStatus"
+                    | "CreationTime"
             ) =>
         {
             (snake(a), PortType::Scalar, Vec::new())
+        }
+        ("lambda", [Segment::Key(a), Segment::Key(name)])
+            if (a == "Outputs" || a == "OutputParameters")
+                && step.output(name).is_none()
+                && step.output("output").is_some() =>
+        {
+            (
+                "output".into(),
+                PortType::Json,
+                vec![Segment::Key("Payload".into()), Segment::Key(name.clone())],
+            )
         }
         ("lambda" | "callback", [Segment::Key(a), Segment::Key(name)])
             if a == "Outputs" || a == "OutputParameters" =>

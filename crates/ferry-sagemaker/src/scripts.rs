@@ -18,6 +18,23 @@ use crate::lower::{Lowerer, MAX_DEPTH};
 /// Where carried scripts live in the generated project.
 pub const SCRIPTS_DIR: &str = "steps/scripts";
 
+/// A wanted path with this prefix asks for the one file of the input tree with that
+/// name (for S3 objects, whose local copy may sit anywhere in the tree).
+pub const SEARCH: &str = "**/";
+
+/// The project path of a file or folder at `root_relative` in the input tree; parts
+/// above the tree (a `../` the pipeline names) become `_up`.
+pub fn project_path(root_relative: &str) -> String {
+    if root_relative == "." || root_relative.is_empty() {
+        return SCRIPTS_DIR.to_string();
+    }
+    let parts: Vec<&str> = root_relative
+        .split('/')
+        .map(|p| if p == ".." { "_up" } else { p })
+        .collect();
+    format!("{SCRIPTS_DIR}/{}", parts.join("/"))
+}
+
 /// What a path expression evaluates to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
@@ -86,6 +103,21 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                     _ => self.format_call(call, depth),
+                }
+            }
+            // `estimator.entry_point`: that keyword of the job object.
+            Expr::Attribute(attr)
+                if matches!(
+                    attr.attr.id.as_str(),
+                    "entry_point" | "source_dir" | "code" | "dependencies"
+                ) =>
+            {
+                match self.classify(&attr.value) {
+                    crate::values::Thing::SagemakerObject(call, _) => call
+                        .arguments
+                        .find_keyword(attr.attr.id.as_str())
+                        .map_or(Piece::Unknown, |k| self.piece(&k.value, depth + 1)),
+                    _ => Piece::Unknown,
                 }
             }
             Expr::Attribute(attr) if attr.attr.id.as_str() == "parent" => {
@@ -211,6 +243,10 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        // Last: the one file of the input tree with the object's name, wherever it is.
+        if let Some(name) = parts.last() {
+            out.push(format!("{SEARCH}{name}"));
+        }
         out
     }
 
@@ -247,11 +283,7 @@ impl<'a> Lowerer<'a> {
             if let Some(r) = root_relative {
                 return Some(Found {
                     path: c.clone(),
-                    project_path: if r == "." || r.is_empty() {
-                        SCRIPTS_DIR.to_string()
-                    } else {
-                        format!("{SCRIPTS_DIR}/{r}")
-                    },
+                    project_path: project_path(&r),
                     from_s3: code.from_s3,
                 });
             }
@@ -262,12 +294,11 @@ impl<'a> Lowerer<'a> {
     /// A path relative to the pipeline's folder, made relative to the input tree's root.
     fn root_relative(&self, path: &str) -> Option<String> {
         let dir = self.options.pipeline_dir.trim_matches('/');
-        let full = if dir.is_empty() {
-            normalise(path)?
+        if dir.is_empty() {
+            normalise(path)
         } else {
-            normalise(&format!("{dir}/{path}"))?
-        };
-        (!full.starts_with("..")).then_some(full)
+            normalise(&format!("{dir}/{path}"))
+        }
     }
 
     /// The diagnostic and expected path for a script the input tree does not hold.
@@ -323,7 +354,7 @@ impl<'a> Lowerer<'a> {
             let Some(source) = self.sources.get(file) else {
                 continue;
             };
-            let project_path = format!("{SCRIPTS_DIR}/{root_relative}");
+            let project_path = project_path(&root_relative);
             carried.push(project_path.clone());
             if self.files.iter().any(|f| f.path == project_path) {
                 continue;

@@ -100,16 +100,26 @@ impl<'a> Lowerer<'a> {
             pattern: ferry_ir::IntegrationPattern::RequestResponse,
         };
         if outputs > 0 {
-            builder.step.mapping = Mapping::absent(
+            // A LambdaStep's outputs are the keys of the JSON its function returns: the
+            // step returns the invocation (payload and status) and readers project
+            // into the payload.
+            builder.step.outputs.clear();
+            builder.add_output("output", PortType::Json, builder.step.span);
+            builder.step.mapping = Mapping::approximate(
                 "LambdaStep",
-                "the design relies on the LambdaStep I/O contract (declared outputs, 120 s default timeout), which ZenML does not have",
-                MigrationFlag::Medium,
+                "the function is invoked with boto3 from a step; the declared LambdaOutputs are the fields of the JSON it returns (their output types and the LambdaStep timeout are not enforced)",
             );
             self.diagnostics.push(
-                Diagnostic::warning("F0420", format!("LambdaStep `{}` relies on declared Lambda outputs", builder.step.display_name))
-                    .with_primary(builder.step.span, "no ZenML equivalent")
-                    .with_flag(MigrationFlag::Medium)
-                    .with_help("invoke the function with boto3 inside a step and return its parsed payload as an artifact"),
+                Diagnostic::note(
+                    "F0420",
+                    format!(
+                        "LambdaStep `{}` declares Lambda outputs",
+                        builder.step.display_name
+                    ),
+                )
+                .with_primary(builder.step.span, "read from the function's JSON result")
+                .with_flag(MigrationFlag::Medium)
+                .with_help("check that the function returns a JSON object with the declared keys"),
             );
         }
     }

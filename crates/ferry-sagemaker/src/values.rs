@@ -662,6 +662,24 @@ impl<'a> Lowerer<'a> {
             Thing::Step(..) | Thing::FunctionStep(..) => self
                 .ensure_step(expr)
                 .map(|i| self.pipeline.graph[i].display_name.clone()),
+            // A step a helper function builds: ferry cannot see it (F0411 says so where
+            // the pipeline lists it); the reference stays a flagged placeholder.
+            Thing::Python(Expr::Call(call)) => {
+                let callee = self.module.text_of(&*call.func).to_string();
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "F0411",
+                        format!(
+                            "`{}` is a step that `{callee}(...)` builds, which ferry does not see into; the value read from it is a placeholder",
+                            self.module.text_of(expr)
+                        ),
+                    )
+                    .with_primary(self.span(expr), "built by a helper")
+                    .with_flag(MigrationFlag::High)
+                    .with_help("write the step out where the pipeline is built, or wire the value by hand"),
+                );
+                None
+            }
             _ => {
                 self.diagnostics.push(
                     Diagnostic::error(

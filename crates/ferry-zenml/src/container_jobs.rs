@@ -26,20 +26,36 @@ const CONTRACT: &str = include_str!("contract/container.py");
 pub const CONTRACT_PATH: &str = "steps/_container/contract.py";
 const PACKAGE_PATH: &str = "steps/_container/__init__.py";
 
-/// Whether a workflow has container jobs (its projects need the support modules).
-pub fn used(workflow: &Workflow) -> bool {
-    fn any(p: &ferry_ir::Pipeline, depth: usize) -> bool {
+/// Whether any container job of a workflow satisfies `f`.
+fn any_job(workflow: &Workflow, f: &dyn Fn(&ContainerJob) -> bool) -> bool {
+    fn any(p: &ferry_ir::Pipeline, depth: usize, f: &dyn Fn(&ContainerJob) -> bool) -> bool {
         depth < 64
             && p.steps().any(|s| {
-                matches!(s.kind, StepKind::Container(_))
-                    || s.kind.regions().into_iter().any(|r| any(r, depth + 1))
+                matches!(&s.kind, StepKind::Container(job) if f(job))
+                    || s.kind.regions().into_iter().any(|r| any(r, depth + 1, f))
             })
     }
-    workflow.pipelines.iter().any(|p| any(p, 0))
+    workflow.pipelines.iter().any(|p| any(p, 0, f))
+}
+
+/// Whether a workflow has container jobs (its projects need the support modules).
+pub fn used(workflow: &Workflow) -> bool {
+    any_job(workflow, &|_| true)
+}
+
+/// Whether the step launches its job on SageMaker: always with `--target sagemaker`;
+/// on the local stack when the job's program is a container image ferry cannot run
+/// here and the source says how the SDK builds it (the seed's "keep SageMaker
+/// explicitly" translation).
+pub fn launches_on_sagemaker(job: &ContainerJob, target: Target) -> bool {
+    target == Target::Sagemaker
+        || (job.launch.is_some()
+            && matches!(job.program, Program::Image { .. } | Program::Builtin { .. })
+            && local_obstacle(job).is_some())
 }
 
 /// The support modules of a project with container jobs.
-pub fn support_modules(target: Target) -> Vec<(String, Unformatted)> {
+pub fn support_modules(workflow: &Workflow, target: Target) -> Vec<(String, Unformatted)> {
     let mut package = Writer::new();
     package.line(Code::docstring(
         "Support for the migrated job steps (written by ferry).",
@@ -48,7 +64,7 @@ pub fn support_modules(target: Target) -> Vec<(String, Unformatted)> {
     let mut contract = Writer::new();
     contract.lines(&Code::text(CONTRACT));
     modules.push((CONTRACT_PATH.to_string(), contract.finish()));
-    if target == Target::Sagemaker {
+    if any_job(workflow, &|job| launches_on_sagemaker(job, target)) {
         modules.push(sagemaker_jobs::support_module());
     }
     modules
@@ -56,6 +72,11 @@ pub fn support_modules(target: Target) -> Vec<(String, Unformatted)> {
 
 /// The Python type of a container job's output on `target`.
 pub fn output_type(job: &ContainerJob, output: &Output, target: Target) -> Code {
+    let target = if launches_on_sagemaker(job, target) {
+        Target::Sagemaker
+    } else {
+        target
+    };
     if job.property_files.iter().any(|f| f.output == output.name) {
         return Code::text("dict[str, Any]");
     }
@@ -74,6 +95,12 @@ fn local_obstacle(job: &ContainerJob) -> Option<(String, String)> {
         JobKind::Processing | JobKind::Training | JobKind::Tuning
     );
     match &job.program {
+        // A model's missing serving script stops only the transforms that use it.
+        Program::Missing { .. } if !runs_program => None,
+        Program::Missing { expected } if expected.is_empty() => Some((
+            "the script's path is computed by Python ferry does not evaluate".to_string(),
+            "name the script with a path literal next to the pipeline file and compile again".to_string(),
+        )),
         Program::Missing { expected } => Some((
             format!("the script `{expected}` is not in the input tree"),
             format!(
@@ -228,19 +255,29 @@ pub fn emit(
     imports: &mut Imports,
     cx: &mut Context,
 ) -> Body {
-    if cx.target == Target::Sagemaker {
-        return sagemaker_jobs::emit(step, job, w, imports, cx);
+    if launches_on_sagemaker(job, cx.target) {
+        let mut body = sagemaker_jobs::emit(step, job, w, imports, cx);
+        if cx.target == Target::Local
+            && let BodyKind::Noted { note } = &mut body.kind
+            && let Some((reason, _)) = local_obstacle(job)
+        {
+            *note = format!(
+                "{reason}, so the step keeps SageMaker explicitly: it {note} (AWS credentials and the sagemaker package are needed)"
+            );
+        }
+        return body;
     }
-    if let Some((reason, redesign)) = local_obstacle(job) {
-        return stand_in(w, step, reason, redesign, None);
-    }
-    let input = |n: &str| param_name(step, n).code();
+    // The return annotation names these, whatever the body does.
     if job.results.iter().any(|r| output_is_folder(job, &r.output)) {
         imports.from("pathlib", "Path");
     }
     if !job.property_files.is_empty() {
         imports.from("typing", "Any");
     }
+    if let Some((reason, redesign)) = local_obstacle(job) {
+        return stand_in(w, step, reason, redesign, None);
+    }
+    let input = |n: &str| param_name(step, n).code();
     if matches!(job.program, Program::Builtin { .. }) {
         cx.require("xgboost");
         cx.require("numpy");

@@ -176,7 +176,7 @@ pub fn emit(
     }
     python.push(("steps/__init__.py".into(), step_module::init_module(&plan)));
     if container_jobs::used(workflow) {
-        python.extend(container_jobs::support_modules(options.target));
+        python.extend(container_jobs::support_modules(workflow, options.target));
     }
     python.push(("steps/errors.py".into(), step_module::errors_module()));
     for index in 0..workflow.pipelines.len() {

@@ -89,6 +89,12 @@ impl Render<'_, '_, '_> {
                 if let Some(Value::String(q)) = v.get("$sdk") {
                     return self.sdk_call(q, v, depth);
                 }
+                if let Some(Value::String(q)) = v.get("$sdk_ref") {
+                    return match self.sdk_name(q) {
+                        Some(name) => name.code(),
+                        None => Code::text("None"),
+                    };
+                }
                 let items: Vec<(Code, Code)> = fields
                     .iter()
                     .map(|(k, f)| (Code::str_lit(k), self.value(f, depth + 1)))
@@ -245,24 +251,35 @@ pub fn emit(
             None,
         );
     };
-    if let Program::Missing { expected } = &job.program {
-        return stand_in(
-            w,
-            step,
-            format!("the script `{expected}` is not in the input tree"),
-            format!("add `{expected}` next to the pipeline file and compile again"),
-            None,
-        );
+    if let Program::Missing { expected } = &job.program
+        && !matches!(job.job, JobKind::CreateModel | JobKind::RegisterModel)
+    {
+        return if expected.is_empty() {
+            stand_in(
+                w,
+                step,
+                "the script's path is computed by Python ferry does not evaluate".into(),
+                "name the script with a path literal next to the pipeline file and compile again"
+                    .into(),
+                None,
+            )
+        } else {
+            stand_in(
+                w,
+                step,
+                format!("the script `{expected}` is not in the input tree"),
+                format!("add `{expected}` next to the pipeline file and compile again"),
+                None,
+            )
+        };
     }
     cx.require("sagemaker");
     cx.require("boto3");
-    for name in [
-        "sagemaker_session",
-        "execution_role",
-        "project_path",
-        "s3_uri",
-    ] {
+    for name in ["sagemaker_session", "execution_role", "s3_uri"] {
         imports.import_generated("steps._container.sagemaker", &Ident::new(name));
+    }
+    if matches!(job.program, Program::Script { .. }) {
+        imports.import_generated("steps._container.sagemaker", &Ident::new("project_path"));
     }
     if !job.property_files.is_empty() {
         imports.from("typing", "Any");
@@ -295,7 +312,11 @@ pub fn emit(
             ));
         }
     }
-    w.line(py!("sdk_outputs = {}", outputs));
+    if values.is_empty() {
+        w.line(outputs);
+    } else {
+        w.line(py!("sdk_outputs = {}", outputs));
+    }
     match values.len() {
         0 => {}
         1 => w.line(py!("return {}", values.remove(0))),
@@ -337,8 +358,12 @@ fn processing(
 ) -> Code {
     let object = constructor(r, launch, &[], Vec::new());
     w.line(py!("sdk_job = {}", object));
-    r.imports.from("sagemaker.processing", "ProcessingInput");
-    r.imports.from("sagemaker.processing", "ProcessingOutput");
+    if !job.channels.is_empty() {
+        r.imports.from("sagemaker.processing", "ProcessingInput");
+    }
+    if !job.results.is_empty() {
+        r.imports.from("sagemaker.processing", "ProcessingOutput");
+    }
     r.imports
         .from("steps._container.sagemaker", "processing_outputs");
     let mut args = Vec::new();

@@ -443,7 +443,7 @@ def _builtin_training(run: _Run, spec: dict, hps: dict[str, Any]) -> dict:
     the same hyperparameters, through the xgboost library."""
     program = spec["program"]
     if program["algorithm"] != "xgboost":
-        raise NotImplementedError(f"built-in algorithm {program['algorithm']}")
+        raise RuntimeError(f"built-in algorithm {program['algorithm']}")
     numpy = optional("numpy", "the built-in XGBoost algorithm")
     xgboost = optional("xgboost", "the built-in XGBoost algorithm")
 
@@ -671,7 +671,7 @@ def _transform(run: _Run, spec: dict[str, Any]) -> dict[str, Any]:
         ]
         _execute(argv, cwd=code, env=_strings(run.map(manifest.get("environment", {}))))
     else:
-        raise NotImplementedError(
+        raise RuntimeError(
             "this model has no inference code ferry can run locally; give the model"
             " an entry_point with model_fn/input_fn/predict_fn/output_fn"
         )
