@@ -60,6 +60,43 @@ fn template(hostile: &str) -> Value {
     ])
 }
 
+/// An SDK call target with `hostile` in every string field; `wait` adds a `.sync` wait.
+fn sdk_target(hostile: &str, wait: bool) -> ferry_ir::CallTarget {
+    ferry_ir::CallTarget::Sdk(ferry_ir::SdkCall {
+        client: hostile.into(),
+        method: hostile.into(),
+        operation: hostile.into(),
+        names: if wait {
+            ferry_ir::MemberNames::Pascal
+        } else {
+            ferry_ir::MemberNames::Api
+        },
+        encode: if wait {
+            vec![ferry_ir::Encoding {
+                path: vec![hostile.into()],
+                how: ferry_ir::Encode::JsonBytes,
+            }]
+        } else {
+            Vec::new()
+        },
+        decode: vec![vec![hostile.into()]],
+        wait: wait.then(|| ferry_ir::SyncWait {
+            method: hostile.into(),
+            args: vec![ferry_ir::WaitArg {
+                name: hostile.into(),
+                from: ferry_ir::ArgFrom::Request,
+                path: vec![hostile.into()],
+                list: true,
+            }],
+            waiter: Some(hostile.into()),
+            status: vec![hostile.into()],
+            success: vec![hostile.into()],
+            failure: vec![hostile.into()],
+            parse_json: vec![vec![hostile.into()]],
+        }),
+    })
+}
+
 /// A workflow holding every step kind, with `hostile` in every string field.
 fn workflow(hostile: &str, class: u8) -> Workflow {
     let mut w = Workflow::new(hostile, Frontend::Asl);
@@ -88,6 +125,21 @@ fn workflow(hostile: &str, class: u8) -> Workflow {
             action: hostile.into(),
             pattern: IntegrationPattern::Sync,
             request: template(hostile),
+            target: None,
+        },
+        StepKind::ServiceCall {
+            service: hostile.into(),
+            action: hostile.into(),
+            pattern: IntegrationPattern::Sync,
+            request: template(hostile),
+            target: Some(Box::new(sdk_target(hostile, true))),
+        },
+        StepKind::ServiceCall {
+            service: hostile.into(),
+            action: hostile.into(),
+            pattern: IntegrationPattern::RequestResponse,
+            request: template(hostile),
+            target: Some(Box::new(sdk_target(hostile, false))),
         },
         StepKind::Lambda {
             function: hostile.into(),

@@ -101,4 +101,19 @@ pub static CODES: &[CodeInfo] = &[
         title: "wrong type for a field",
         explanation: "The field has the wrong JSON type (e.g. `Next` must be a string, `States` an object, `TimeoutSeconds` a positive integer).",
     },
+    CodeInfo {
+        code: "F0321",
+        title: "JSONata expression is not valid",
+        explanation: "A `{% ... %}` string of a JSONata state does not parse as JSONata, or breaks a rule of Step Functions: `$` or `$$` or an unqualified field name at the top level of an expression (Step Functions evaluates expressions without a context value; read `$states.input...`), or `$states.` followed by something other than input, result, context or errorOutput. The label points at the offending token inside the string.",
+    },
+    CodeInfo {
+        code: "F0322",
+        title: "JSONata construct not translated",
+        explanation: "The expression is valid JSONata but uses a function or construct outside the translated subset (the message names it: e.g. `$eval`, regular expressions, `:=` bindings, blocks of several expressions, ranges `[a..b]`, grouping `expr{...}`, sorting `^(...)`, the `@`/`#` path bindings, partial application, function signatures). The value stays an unresolved placeholder in the IR and the generated step takes it as a parameter to wire by hand.",
+    },
+    CodeInfo {
+        code: "F0323",
+        title: "service integration has no SDK equivalent",
+        explanation: "The Task's integration (`arn:aws:states:::SERVICE:ACTION`, `aws-sdk:SERVICE:ACTION` or `http:invoke`) has no boto3 client and method that does what Step Functions does (an unknown service, a `.sync` pattern with no known way to wait, an optimized integration without an SDK operation, or the HTTP Task's EventBridge connection credentials). The call is recorded as unsupported or flagged in the IR and the migration report; redesign it as code in a step.",
+    },
 ];

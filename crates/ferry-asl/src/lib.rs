@@ -5,12 +5,22 @@
 //! It must not depend on any other front end or on a back end, and it must never
 //! panic on bad input: every problem is a coded diagnostic (F03xx) on its span.
 
+mod choice;
 mod codes;
 mod dataflow;
 mod doc;
 mod json;
+pub mod jsonata;
+pub mod jsonpath;
+mod kinds;
 mod lower;
 mod paths;
+mod reshape;
+pub mod services;
+mod spans;
+mod tasks;
+mod templates;
+mod trace;
 mod validate;
 mod yaml;
 
@@ -27,6 +37,12 @@ pub use codes::CODES;
 pub fn parse_json_only(text: &str) -> (bool, Vec<ferry_diagnostics::Diagnostic>) {
     let (node, diagnostics) = json::parse(text, FileId(0));
     (node.is_some(), diagnostics)
+}
+
+/// An ASL intrinsic call (`States.Format('{}', $.x)`) as an expression, when it parses
+/// and every path argument is a reference path.
+pub fn intrinsic_expression(text: &str) -> Option<ferry_ir::Expr> {
+    paths::parse_intrinsic(text).and_then(|c| trace::intrinsic_expr(&c))
 }
 
 #[derive(Debug, Clone, Default)]
@@ -89,7 +105,7 @@ pub fn lower(sources: &SourceMap, file: FileId, options: &Options) -> Lowered {
             diagnostics,
         };
     }
-    let mut cx = lower::Context::new(&mut diagnostics, &options.substitutions);
+    let mut cx = lower::Context::new(&mut diagnostics, &options.substitutions, &source.text);
     declare_substitutions(&document, &mut cx, 0);
     let jsonata = document.get("QueryLanguage").and_then(doc::Node::as_str) == Some("JSONata");
     let name = ferry_ir::naming::to_identifier(stem);
@@ -101,6 +117,8 @@ pub fn lower(sources: &SourceMap, file: FileId, options: &Options) -> Lowered {
     let mut pipeline = lower::MachineLowering {
         cx: &mut cx,
         region_input: None,
+        vars: Default::default(),
+        next_vars: Default::default(),
     }
     .lower(&document, &name, &display, jsonata, 0);
     let mut params = std::mem::take(&mut cx.params);

@@ -11,15 +11,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use ferry_diagnostics::{Diagnostic, MigrationFlag, Span};
 use ferry_ir::naming::Namer;
 use ferry_ir::{
-    Binding, BranchRule, Catch, CompareOp, Condition, EdgeKind, Input, IntegrationPattern, Mapping,
-    Output, ParamType, Parameter, Pipeline, Placeholder, PlaceholderKind, PortType, RetryPolicy,
-    Segment, Step, StepKind, Value,
+    Binding, Catch, EdgeKind, Mapping, Output, ParamType, Parameter, Pipeline, Placeholder,
+    PlaceholderKind, PortType, RetryPolicy, Segment, Step, StepKind, Value,
 };
 use petgraph::stable_graph::NodeIndex;
 
 use crate::dataflow::{Abs, Origin};
 use crate::doc::{Kind, Node};
-use crate::paths::{RefPath, Root, Seg, intrinsic_paths, parse_intrinsic, parse_path};
+use crate::paths::{RefPath, Root, Seg, parse_path};
+use crate::tasks::sagemaker_hints;
 
 pub const RESULT: &str = "result";
 
@@ -30,14 +30,21 @@ pub struct Context<'a> {
     param_names: BTreeMap<String, String>,
     param_namer: Namer,
     pub substitutions: &'a BTreeMap<String, String>,
+    /// The file's text, for spans inside string values.
+    pub source: &'a str,
+    /// Parameters whose type a comparison already decided.
+    constrained: BTreeSet<String>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(
         diagnostics: &'a mut Vec<Diagnostic>,
         substitutions: &'a BTreeMap<String, String>,
+        source: &'a str,
     ) -> Self {
         Context {
+            source,
+            constrained: BTreeSet::new(),
             diagnostics,
             params: Vec::new(),
             param_names: BTreeMap::new(),
@@ -47,7 +54,7 @@ impl<'a> Context<'a> {
     }
 
     /// The pipeline parameter for an execution-input path (declared on first use).
-    fn input_param(&mut self, path: &[Segment], span: Span) -> String {
+    pub(crate) fn input_param(&mut self, path: &[Segment], span: Span) -> String {
         let key = path_text(path);
         if let Some(name) = self.param_names.get(&key) {
             return name.clone();
@@ -80,6 +87,21 @@ impl<'a> Context<'a> {
             ),
         });
         name
+    }
+
+    /// Narrow an execution-input parameter's type from how a comparison uses it;
+    /// conflicting uses make it `json` (any value).
+    pub(crate) fn constrain_param(&mut self, name: &str, ty: ParamType) {
+        let first = self.constrained.insert(name.to_string());
+        if let Some(p) = self.params.iter_mut().find(|p| p.name == name)
+            && p.mapping.construct.starts_with("execution input")
+        {
+            if first {
+                p.ty = ty;
+            } else if p.ty != ty {
+                p.ty = ParamType::Json;
+            }
+        }
     }
 
     /// `${Name}` deploy-time substitutions found in the definition become string
@@ -127,16 +149,16 @@ fn segments(path: &RefPath) -> Option<Vec<Segment>> {
 }
 
 /// One state of a machine, as the lowering sees it.
-struct State<'n> {
-    name: &'n str,
+pub(crate) struct State<'n> {
+    pub(crate) name: &'n str,
     key_span: Span,
-    node: &'n Node,
-    ty: &'n str,
-    jsonata: bool,
+    pub(crate) node: &'n Node,
+    pub(crate) ty: &'n str,
+    pub(crate) jsonata: bool,
 }
 
 impl State<'_> {
-    fn field(&self, f: &str) -> Option<&Node> {
+    pub(crate) fn field(&self, f: &str) -> Option<&Node> {
         self.node.get(f)
     }
 
@@ -234,6 +256,27 @@ pub struct MachineLowering<'c, 'a> {
     pub cx: &'c mut Context<'a>,
     /// Region parameter standing for the machine's input; `None` at the top level.
     pub region_input: Option<String>,
+    /// Workflow variables (Assign) at the state being lowered: where each value is.
+    pub vars: Vars,
+    /// The variables after the state being lowered.
+    pub next_vars: Vars,
+}
+
+/// Workflow variables of the data-flow analysis.
+pub type Vars = BTreeMap<String, Abs>;
+
+fn merge_vars(a: &Vars, b: &Vars) -> Vars {
+    let mut out = Vars::new();
+    for key in a.keys().chain(b.keys()) {
+        let v = match (a.get(key), b.get(key)) {
+            (Some(x), Some(y)) => x.merge(y),
+            _ => Abs::Unknown(format!(
+                "`${key}` is assigned on only some paths into this state"
+            )),
+        };
+        out.insert(key.clone(), v);
+    }
+    out
 }
 
 impl MachineLowering<'_, '_> {
@@ -365,6 +408,8 @@ impl MachineLowering<'_, '_> {
         // Data flow in topological order (the DFS post-order reversed, back edges cut).
         let mut inputs_at: BTreeMap<usize, Abs> = BTreeMap::new();
         inputs_at.insert(start, Abs::input());
+        let mut vars_at: BTreeMap<usize, Vars> = BTreeMap::new();
+        vars_at.insert(start, Vars::new());
         let mut built: BTreeMap<usize, Step> = BTreeMap::new();
         for &i in &order {
             let s = &states[i];
@@ -372,7 +417,11 @@ impl MachineLowering<'_, '_> {
                 .get(&i)
                 .cloned()
                 .unwrap_or_else(|| Abs::Unknown("no predecessor".into()));
+            self.vars = vars_at.get(&i).cloned().unwrap_or_default();
+            self.next_vars = self.vars.clone();
             let (step, output) = self.state(s, &step_names[&i], input, depth);
+            let entry_vars = std::mem::take(&mut self.vars);
+            let exit_vars = std::mem::take(&mut self.next_vars);
             for (n, (target, kind, _)) in succ[i].iter().enumerate() {
                 let Some(t) = *target else { continue };
                 if back_edges.contains(&(i, n)) {
@@ -402,6 +451,17 @@ impl MachineLowering<'_, '_> {
                     None => flowing,
                 };
                 inputs_at.insert(t, merged);
+                // A caught failure skips the state's own Assign.
+                let vars = if matches!(kind, EdgeKind::Error(_)) {
+                    &entry_vars
+                } else {
+                    &exit_vars
+                };
+                let merged = match vars_at.get(&t) {
+                    Some(existing) => merge_vars(existing, vars),
+                    None => vars.clone(),
+                };
+                vars_at.insert(t, merged);
             }
             built.insert(i, step);
         }
@@ -487,7 +547,7 @@ impl MachineLowering<'_, '_> {
     }
 
     /// A binding for the value at `path` of the state's (effective) input.
-    fn bind(&mut self, doc: &Abs, text: &str, span: Span) -> Binding {
+    pub(crate) fn bind(&mut self, doc: &Abs, text: &str, span: Span) -> Binding {
         let placeholder = |kind: PlaceholderKind| {
             Binding::Unresolved(Placeholder {
                 kind,
@@ -499,11 +559,36 @@ impl MachineLowering<'_, '_> {
         let Some(path) = parse_path(text) else {
             return placeholder(PlaceholderKind::JsonPath);
         };
-        match path.root {
-            Root::Context => return placeholder(PlaceholderKind::ExecutionVariable),
-            Root::Variable(_) => {
-                self.note_unknown(text, span, "workflow variables (Assign) are not tracked");
-                return placeholder(PlaceholderKind::JsonPath);
+        match path.root.clone() {
+            Root::Context => {
+                // `$$.Execution.Input...` is the execution input: the pipeline parameters.
+                let segs = segments(&path).unwrap_or_default();
+                return match self.context_read(&segs, false, span) {
+                    Some(read) if read.rest.is_empty() => read.binding,
+                    _ => placeholder(PlaceholderKind::ExecutionVariable),
+                };
+            }
+            Root::Variable(v) => {
+                let segs = segments(&path).unwrap_or_default();
+                let read = match self.vars.get(&v).cloned() {
+                    Some(abs) => self.read(&abs, &segs, false, span),
+                    None => Err(format!("`${v}` is not assigned before this state")),
+                };
+                return match read {
+                    Ok(r) if r.rest.is_empty() => r.binding,
+                    Ok(_) => {
+                        self.note_unknown(
+                            text,
+                            span,
+                            "a field of the Map item or branch input is not tracked",
+                        );
+                        placeholder(PlaceholderKind::JsonPath)
+                    }
+                    Err(why) => {
+                        self.note_unknown(text, span, &why);
+                        placeholder(PlaceholderKind::JsonPath)
+                    }
+                };
             }
             Root::Input => {}
         }
@@ -549,7 +634,7 @@ impl MachineLowering<'_, '_> {
         }
     }
 
-    fn note_unknown(&mut self, text: &str, span: Span, why: &str) {
+    pub(crate) fn note_unknown(&mut self, text: &str, span: Span, why: &str) {
         self.cx.diagnostics.push(
             Diagnostic::note(
                 "F0317",
@@ -557,150 +642,6 @@ impl MachineLowering<'_, '_> {
             )
             .with_primary(span, why.to_string()),
         );
-    }
-
-    /// Turn a Parameters/Arguments template into a request value whose `.$` fields
-    /// read step inputs; the inputs are added to `step`.
-    #[allow(clippy::too_many_arguments)] // the recursion carries its whole context
-    fn template(
-        &mut self,
-        node: &Node,
-        doc: &Abs,
-        step: &mut Step,
-        namer: &mut Namer,
-        prefix: &str,
-        jsonata: bool,
-        depth: usize,
-    ) -> Value {
-        if depth > 64 {
-            return node.to_value();
-        }
-        match &node.kind {
-            Kind::Object(fields) => Value::Object(
-                fields
-                    .iter()
-                    .map(|(key, value)| {
-                        let path_name = if prefix.is_empty() {
-                            key.text.trim_end_matches(".$").to_string()
-                        } else {
-                            format!("{prefix}_{}", key.text.trim_end_matches(".$"))
-                        };
-                        if let Some(bare) = key.text.strip_suffix(".$")
-                            && !jsonata
-                            && let Some(text) = value.as_str()
-                        {
-                            let binding = self.expression(text, doc, value.span);
-                            let name = namer.fresh(&path_name);
-                            step.inputs.push(Input {
-                                name: name.clone(),
-                                ty: PortType::Unknown,
-                                binding,
-                                span: value.span,
-                            });
-                            (bare.to_string(), Value::Input(name))
-                        } else {
-                            (
-                                key.text.clone(),
-                                self.template(
-                                    value,
-                                    doc,
-                                    step,
-                                    namer,
-                                    &path_name,
-                                    jsonata,
-                                    depth + 1,
-                                ),
-                            )
-                        }
-                    })
-                    .collect(),
-            ),
-            Kind::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .map(|i| self.template(i, doc, step, namer, prefix, jsonata, depth + 1))
-                    .collect(),
-            ),
-            Kind::String(s) if jsonata && is_jsonata(s) => {
-                let name = namer.fresh(if prefix.is_empty() {
-                    "expression"
-                } else {
-                    prefix
-                });
-                step.inputs.push(Input {
-                    name: name.clone(),
-                    ty: PortType::Unknown,
-                    binding: Binding::Unresolved(Placeholder {
-                        kind: PlaceholderKind::Jsonata,
-                        text: s.clone(),
-                        span: node.span,
-                        flagged: false,
-                    }),
-                    span: node.span,
-                });
-                Value::Input(name)
-            }
-            _ => self.substitute(node),
-        }
-    }
-
-    /// A literal with `${Name}` substitutions filled or declared.
-    fn substitute(&mut self, node: &Node) -> Value {
-        if let Kind::String(s) = &node.kind
-            && s.contains("${")
-        {
-            let mut out = String::new();
-            let mut rest = s.as_str();
-            while let Some(start) = rest.find("${") {
-                out.push_str(&rest[..start]);
-                let after = &rest[start + 2..];
-                match after.find('}') {
-                    Some(end) => {
-                        let name = &after[..end];
-                        match self.cx.substitutions.get(name) {
-                            Some(v) => out.push_str(v),
-                            None => {
-                                self.cx.substitution_param(name, node.span);
-                                out.push_str(&rest[start..start + 3 + end]);
-                            }
-                        }
-                        rest = &after[end + 1..];
-                    }
-                    None => {
-                        out.push_str(&rest[start..]);
-                        rest = "";
-                    }
-                }
-            }
-            out.push_str(rest);
-            return Value::String(out);
-        }
-        node.to_value()
-    }
-
-    /// The binding for a `.$` value: a path, a context path or an intrinsic call.
-    fn expression(&mut self, text: &str, doc: &Abs, span: Span) -> Binding {
-        if text.starts_with("States.") {
-            if let Some(call) = parse_intrinsic(text) {
-                let mut read = Vec::new();
-                intrinsic_paths(&call, &mut read);
-                for p in read {
-                    if p.root == Root::Input
-                        && let Some(segs) = segments(&p)
-                    {
-                        // Reading through an intrinsic still depends on the producer.
-                        let _ = doc.get(&segs);
-                    }
-                }
-            }
-            return Binding::Unresolved(Placeholder {
-                kind: PlaceholderKind::JsonPath,
-                text: text.to_string(),
-                span,
-                flagged: false,
-            });
-        }
-        self.bind(doc, text, span)
     }
 
     /// Lower one state: the step, and the abstract document it outputs.
@@ -738,20 +679,52 @@ impl MachineLowering<'_, '_> {
                     // `lambda:invoke` takes {FunctionName, Payload}; a plain function
                     // ARN takes the whole template as its payload.
                     let invoke_form = matches!(&value, Value::Object(fields) if fields.iter().any(|(k, _)| k == "FunctionName"));
-                    match &value {
-                        Value::Object(fields) if invoke_form => {
-                            if let Some((_, Value::String(f))) =
-                                fields.iter().find(|(k, _)| k == "FunctionName")
-                            {
-                                *function = f.clone();
+                    let dynamic_function = matches!(&value, Value::Object(fields)
+                        if fields.iter().any(|(k, v)| k == "FunctionName" && !matches!(v, Value::String(_))));
+                    if dynamic_function {
+                        // The function is chosen at run time: invoke it as the SDK call
+                        // `lambda:invoke` is, with the whole request.
+                        let pattern = match &step.kind {
+                            StepKind::Lambda { pattern, .. } => *pattern,
+                            _ => ferry_ir::IntegrationPattern::RequestResponse,
+                        };
+                        // What the optimized integration does: the payload goes as
+                        // JSON bytes, the response payload comes back parsed.
+                        let target = Some(Box::new(ferry_ir::CallTarget::Sdk(ferry_ir::SdkCall {
+                            client: "lambda".into(),
+                            method: "invoke".into(),
+                            operation: "Invoke".into(),
+                            names: ferry_ir::MemberNames::Pascal,
+                            encode: vec![ferry_ir::Encoding {
+                                path: vec!["Payload".into()],
+                                how: ferry_ir::Encode::JsonBytes,
+                            }],
+                            decode: vec![vec!["Payload".into()]],
+                            wait: None,
+                        })));
+                        step.kind = StepKind::ServiceCall {
+                            service: "lambda".into(),
+                            action: "invoke".into(),
+                            pattern,
+                            request: value,
+                            target,
+                        };
+                    } else {
+                        match &value {
+                            Value::Object(fields) if invoke_form => {
+                                if let Some((_, Value::String(f))) =
+                                    fields.iter().find(|(k, _)| k == "FunctionName")
+                                {
+                                    *function = f.clone();
+                                }
+                                *payload = fields
+                                    .iter()
+                                    .find(|(k, _)| k == "Payload")
+                                    .map(|(_, v)| v.clone())
+                                    .unwrap_or(Value::Object(Vec::new()));
                             }
-                            *payload = fields
-                                .iter()
-                                .find(|(k, _)| k == "Payload")
-                                .map(|(_, v)| v.clone())
-                                .unwrap_or(Value::Object(Vec::new()));
+                            _ => *payload = value,
                         }
-                        _ => *payload = value,
                     }
                 }
                 _ => {}
@@ -807,9 +780,11 @@ impl MachineLowering<'_, '_> {
             step.notes.push("TimeoutSecondsPath/HeartbeatSecondsPath are read at run time in the source; no timeout is set".into());
         }
         if s.field("Assign").is_some() {
-            step.notes.push(
-                "Assign (workflow variables) is not translated; pass values as step outputs".into(),
-            );
+            step.notes.push(if s.jsonata {
+                "Assign (workflow variables): later states read each assigned value from the step that produces it; no variable store is generated".into()
+            } else {
+                "Assign (workflow variables) is not translated; pass values as step outputs".into()
+            });
         }
         if s.field("Credentials").is_some() {
             step.notes.push(
@@ -834,17 +809,38 @@ impl MachineLowering<'_, '_> {
         if s.ty == "Pass" && s.field("Result").is_some() && s.field("Parameters").is_none() {
             result = Abs::From(Origin::Step(step_name.to_string()), Vec::new());
         }
-        if s.field("ResultSelector").is_some() {
+        if let Some(selector) = s.field("ResultSelector") {
+            // Later states read the reshaped fields; they are traced into the raw result.
+            result = crate::reshape::template_abs(selector, &result, 0);
             step.notes.push(
-                "ResultSelector reshaping is not applied: the step returns the whole result".into(),
+                "ResultSelector reshaping is not applied: the step returns the whole result (later steps read the selected fields from it)".into(),
             );
         }
-        let output = if s.jsonata || !matches!(s.ty, "Task" | "Pass" | "Map" | "Parallel") {
-            if s.jsonata && s.field("Output").is_some() {
-                Abs::Unknown("JSONata Output expression".into())
-            } else {
-                effective.clone()
+        let result_state = matches!(s.ty, "Task" | "Map" | "Parallel");
+        if let Some(assign) = s.field("Assign") {
+            let mapped = matches!(s.ty, "Map" | "Parallel");
+            let raw = result_state.then_some(&result);
+            for (key, value) in assign.fields() {
+                let name = key.text.trim_end_matches(".$").to_string();
+                let abs = if s.jsonata {
+                    crate::reshape::output_abs(value, &input, raw, mapped, &self.vars, 0)
+                } else {
+                    Abs::Unknown("JSONPath Assign values are not traced".into())
+                };
+                self.next_vars.insert(name, abs);
             }
+        }
+        let output = if s.jsonata {
+            let mapped = matches!(s.ty, "Map" | "Parallel");
+            let raw = result_state.then_some(&result);
+            match s.field("Output") {
+                Some(o) => crate::reshape::output_abs(o, &input, raw, mapped, &self.vars, 0),
+                // Without Output, Task/Parallel/Map states output their result.
+                None if result_state => result,
+                None => effective.clone(),
+            }
+        } else if !matches!(s.ty, "Task" | "Pass" | "Map" | "Parallel") {
+            effective.clone()
         } else {
             match s.field("ResultPath") {
                 Some(n) if n.kind == Kind::Null => input.clone(),
@@ -865,567 +861,9 @@ impl MachineLowering<'_, '_> {
         };
         (step, output)
     }
-
-    /// The step kind, its inputs, and its classification.
-    fn kind(
-        &mut self,
-        s: &State,
-        doc: &Abs,
-        step_name: &str,
-        depth: usize,
-    ) -> ((StepKind, Vec<Input>), Mapping) {
-        let span = s.node.span;
-        match s.ty {
-            "Task" => {
-                let resource = s.field("Resource").and_then(Node::as_str).unwrap_or("");
-                (task_kind(resource), task_mapping(resource))
-            }
-            "Pass" => {
-                let template = s
-                    .field("Result")
-                    .map(|r| self.substitute(r))
-                    .unwrap_or(Value::Null);
-                (
-                    (StepKind::Transform { template }, Vec::new()),
-                    Mapping::direct("Pass"),
-                )
-            }
-            "Succeed" => ((StepKind::Succeed, Vec::new()), Mapping::direct("Succeed")),
-            "Fail" => {
-                let error = s
-                    .field("Error")
-                    .and_then(|e| e.as_str().map(str::to_string));
-                let cause = s
-                    .field("Cause")
-                    .and_then(|e| e.as_str().map(str::to_string));
-                let mut mapping = Mapping::direct("Fail");
-                if s.field("ErrorPath").is_some() || s.field("CausePath").is_some() {
-                    mapping = Mapping::approximate(
-                        "Fail",
-                        "ErrorPath/CausePath are computed at run time in the source; the generated error text is fixed",
-                    );
-                }
-                ((StepKind::Fail { error, cause }, Vec::new()), mapping)
-            }
-            "Wait" => {
-                let mut inputs = Vec::new();
-                let seconds = match (s.field("Seconds"), s.field("SecondsPath")) {
-                    (Some(n), _) => Some(Binding::Literal(n.to_value())),
-                    (None, Some(p)) => p.as_str().map(|t| {
-                        let b = self.bind(doc, t, p.span);
-                        inputs.push(Input {
-                            name: "seconds".into(),
-                            ty: PortType::Unknown,
-                            binding: b.clone(),
-                            span: p.span,
-                        });
-                        b
-                    }),
-                    _ => None,
-                };
-                let until = match (s.field("Timestamp"), s.field("TimestampPath")) {
-                    (Some(n), _) => Some(Binding::Literal(n.to_value())),
-                    (None, Some(p)) => p.as_str().map(|t| {
-                        let b = self.bind(doc, t, p.span);
-                        inputs.push(Input {
-                            name: "until".into(),
-                            ty: PortType::Unknown,
-                            binding: b.clone(),
-                            span: p.span,
-                        });
-                        b
-                    }),
-                    _ => None,
-                };
-                (
-                    (StepKind::Wait { seconds, until }, inputs),
-                    Mapping::approximate(
-                        "Wait",
-                        "sleeps inside a step, holding its worker; long waits should become a schedule",
-                    ),
-                )
-            }
-            "Choice" => self.choice(s, doc),
-            "Parallel" => {
-                let whole_input = self.bind(doc, "$", span);
-                let branches = s
-                    .field("Branches")
-                    .map(Node::items)
-                    .unwrap_or_default()
-                    .iter()
-                    .enumerate()
-                    .map(|(i, b)| {
-                        let mut inner = MachineLowering {
-                            cx: self.cx,
-                            region_input: Some("branch_input".into()),
-                        };
-                        inner.lower(
-                            b,
-                            &format!("{step_name}_branch_{i}"),
-                            &format!("{} branch {}", s.name, i + 1),
-                            s.jsonata,
-                            depth + 1,
-                        )
-                    })
-                    .collect();
-                (
-                    (
-                        StepKind::Parallel { branches },
-                        vec![Input {
-                            name: "branch_input".into(),
-                            ty: PortType::Json,
-                            binding: whole_input,
-                            span,
-                        }],
-                    ),
-                    Mapping::approximate(
-                        "Parallel",
-                        "branches become steps of one dynamic pipeline, run one after another unless submitted concurrently",
-                    ),
-                )
-            }
-            "Map" => {
-                let processor = s.field("ItemProcessor").or(s.field("Iterator"));
-                let distributed = processor
-                    .and_then(|p| p.get("ProcessorConfig"))
-                    .and_then(|c| c.get("Mode"))
-                    .and_then(Node::as_str)
-                    == Some("DISTRIBUTED");
-                let region = match processor {
-                    Some(p) => {
-                        let mut inner = MachineLowering {
-                            cx: self.cx,
-                            region_input: Some("item".into()),
-                        };
-                        inner.lower(
-                            p,
-                            &format!("{step_name}_iteration"),
-                            &format!("{} iteration", s.name),
-                            s.jsonata,
-                            depth + 1,
-                        )
-                    }
-                    None => {
-                        Pipeline::new(format!("{step_name}_iteration"), "empty iteration", span)
-                    }
-                };
-                let items = match (
-                    s.field("ItemsPath"),
-                    s.field("Items"),
-                    s.field("ItemReader"),
-                ) {
-                    (_, _, Some(reader)) => Binding::Unresolved(Placeholder {
-                        kind: PlaceholderKind::Other,
-                        text: format!(
-                            "ItemReader {}",
-                            reader.get("Resource").and_then(Node::as_str).unwrap_or("?")
-                        ),
-                        span: reader.span,
-                        flagged: false,
-                    }),
-                    (Some(p), _, _) => p
-                        .as_str()
-                        .map(|t| self.bind(doc, t, p.span))
-                        .unwrap_or(Binding::Literal(Value::Null)),
-                    (None, Some(items), _) => match items.as_str() {
-                        Some(t) if is_jsonata(t) => Binding::Unresolved(Placeholder {
-                            kind: PlaceholderKind::Jsonata,
-                            text: t.to_string(),
-                            span: items.span,
-                            flagged: false,
-                        }),
-                        _ => Binding::Literal(items.to_value()),
-                    },
-                    (None, None, None) => self.bind(doc, "$", span),
-                };
-                let mut config = Vec::new();
-                for f in [
-                    "ItemSelector",
-                    "Parameters",
-                    "ItemReader",
-                    "ItemBatcher",
-                    "ResultWriter",
-                    "ToleratedFailurePercentage",
-                    "ToleratedFailureCount",
-                    "Label",
-                ] {
-                    if let Some(v) = s.field(f) {
-                        config.push((f.to_string(), v.to_value()));
-                    }
-                }
-                let max_concurrency = s.field("MaxConcurrency").and_then(Node::as_u32);
-                let mut inputs = Vec::new();
-                if matches!(items, Binding::StepOutput { .. } | Binding::Parameter(_)) {
-                    inputs.push(Input {
-                        name: "items".into(),
-                        ty: PortType::Json,
-                        binding: items.clone(),
-                        span,
-                    });
-                }
-                let mapping = if distributed {
-                    Mapping::approximate("Map (distributed)", "child executions, S3 item readers/writers, batching and failure tolerance become a loop of steps; read and write S3 inside the steps").with_flag(MigrationFlag::Medium)
-                } else {
-                    Mapping::approximate(
-                        "Map",
-                        "iterations become steps called per item in a dynamic pipeline (step.map for concurrency)",
-                    )
-                };
-                (
-                    (
-                        StepKind::Map {
-                            items,
-                            region: Box::new(region),
-                            max_concurrency,
-                            distributed,
-                            config: Value::Object(config),
-                        },
-                        inputs,
-                    ),
-                    mapping,
-                )
-            }
-            _ => (
-                (
-                    StepKind::Opaque {
-                        construct: s.ty.to_string(),
-                        config: s.node.to_value(),
-                    },
-                    Vec::new(),
-                ),
-                Mapping::absent(s.ty, "unknown state type", MigrationFlag::High),
-            ),
-        }
-    }
-
-    fn choice(&mut self, s: &State, doc: &Abs) -> ((StepKind, Vec<Input>), Mapping) {
-        let mut rules = Vec::new();
-        for (i, rule) in s
-            .field("Choices")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let condition = if s.jsonata {
-                match rule.get("Condition").map(|c| &c.kind) {
-                    Some(Kind::Bool(b)) => Condition::Compare {
-                        lhs: Binding::Literal(Value::Bool(*b)),
-                        op: CompareOp::Eq,
-                        rhs: Binding::Literal(Value::Bool(true)),
-                    },
-                    Some(Kind::String(t)) => Condition::Expr {
-                        language: "jsonata".into(),
-                        text: t.clone(),
-                    },
-                    _ => Condition::Expr {
-                        language: "jsonata".into(),
-                        text: String::new(),
-                    },
-                }
-            } else {
-                self.condition(rule, doc, 0)
-            };
-            rules.push(BranchRule {
-                label: format!("case{i}"),
-                condition,
-                span: rule.span,
-            });
-        }
-        let default = s.field("Default").map(|_| "default".to_string());
-        // The branch reads each producer's result as a whole; conditions project into it.
-        let mut inputs: Vec<Input> = Vec::new();
-        let mut seen = BTreeSet::new();
-        for r in &rules {
-            collect_step_reads(&r.condition, &mut |step, port| {
-                if seen.insert((step.to_string(), port.to_string())) {
-                    inputs.push(Input {
-                        name: format!("{step}_{port}"),
-                        ty: PortType::Json,
-                        binding: Binding::StepOutput {
-                            step: step.to_string(),
-                            port: port.to_string(),
-                            projection: Vec::new(),
-                        },
-                        span: r.span,
-                    });
-                }
-            });
-        }
-        (
-            (StepKind::Branch { rules, default }, inputs),
-            Mapping::approximate(
-                "Choice",
-                "the branch becomes Python if/elif/else on loaded artifacts in a dynamic pipeline",
-            ),
-        )
-    }
-
-    fn condition(&mut self, rule: &Node, doc: &Abs, depth: usize) -> Condition {
-        if depth > 64 {
-            return Condition::Expr {
-                language: "jsonpath".into(),
-                text: "nested too deeply".into(),
-            };
-        }
-        if let Some(items) = rule.get("And") {
-            return Condition::And(
-                items
-                    .items()
-                    .iter()
-                    .map(|r| self.condition(r, doc, depth + 1))
-                    .collect(),
-            );
-        }
-        if let Some(items) = rule.get("Or") {
-            return Condition::Or(
-                items
-                    .items()
-                    .iter()
-                    .map(|r| self.condition(r, doc, depth + 1))
-                    .collect(),
-            );
-        }
-        if let Some(inner) = rule.get("Not") {
-            return Condition::Not(Box::new(self.condition(inner, doc, depth + 1)));
-        }
-        let variable = rule.get("Variable");
-        let lhs = match variable.and_then(|v| v.as_str().map(|t| (t, v.span))) {
-            Some((t, sp)) => self.bind(doc, t, sp),
-            None => Binding::Literal(Value::Null),
-        };
-        let Some((key, value)) = rule
-            .fields()
-            .iter()
-            .find(|(k, _)| crate::validate::is_operator(&k.text))
-        else {
-            return Condition::Expr {
-                language: "jsonpath".into(),
-                text: "no operator".into(),
-            };
-        };
-        let (op_name, is_path) = match key.text.strip_suffix("Path") {
-            Some(base) if !key.text.starts_with("Is") => (base, true),
-            _ => (key.text.as_str(), false),
-        };
-        let rhs = if is_path {
-            value
-                .as_str()
-                .map(|t| self.bind(doc, t, value.span))
-                .unwrap_or(Binding::Literal(Value::Null))
-        } else {
-            Binding::Literal(value.to_value())
-        };
-        let op = match op_name {
-            n if n.ends_with("Equals")
-                && !n.ends_with("LessThanEquals")
-                && !n.ends_with("GreaterThanEquals") =>
-            {
-                CompareOp::Eq
-            }
-            n if n.ends_with("LessThanEquals") => CompareOp::Le,
-            n if n.ends_with("GreaterThanEquals") => CompareOp::Ge,
-            n if n.ends_with("LessThan") => CompareOp::Lt,
-            n if n.ends_with("GreaterThan") => CompareOp::Gt,
-            "StringMatches" => CompareOp::Matches,
-            "IsNull" => CompareOp::IsNull,
-            "IsPresent" => CompareOp::IsPresent,
-            "IsNumeric" => CompareOp::IsNumeric,
-            "IsString" => CompareOp::IsString,
-            "IsBoolean" => CompareOp::IsBoolean,
-            _ => CompareOp::IsTimestamp,
-        };
-        Condition::Compare { lhs, op, rhs }
-    }
-}
-
-fn collect_step_reads(c: &Condition, f: &mut impl FnMut(&str, &str)) {
-    match c {
-        Condition::Compare { lhs, rhs, .. } => {
-            for b in [lhs, rhs] {
-                if let Binding::StepOutput { step, port, .. } = b {
-                    f(step, port);
-                }
-            }
-        }
-        Condition::And(items) | Condition::Or(items) => {
-            items.iter().for_each(|i| collect_step_reads(i, f))
-        }
-        Condition::Not(inner) => collect_step_reads(inner, f),
-        Condition::Expr { .. } => {}
-    }
 }
 
 pub fn is_jsonata(s: &str) -> bool {
     let t = s.trim();
     t.starts_with("{%") && t.ends_with("%}")
-}
-
-fn integration(action: &str) -> (&str, IntegrationPattern) {
-    if let Some(a) = action.strip_suffix(".sync:2") {
-        (a, IntegrationPattern::Sync2)
-    } else if let Some(a) = action.strip_suffix(".sync") {
-        (a, IntegrationPattern::Sync)
-    } else if let Some(a) = action.strip_suffix(".waitForTaskToken") {
-        (a, IntegrationPattern::WaitForTaskToken)
-    } else {
-        (action, IntegrationPattern::RequestResponse)
-    }
-}
-
-fn task_kind(resource: &str) -> (StepKind, Vec<Input>) {
-    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
-        let (service_action, pattern) = integration(rest);
-        let (service, action) = match service_action.strip_prefix("aws-sdk:") {
-            Some(sdk) => sdk.split_once(':').unwrap_or((sdk, "")),
-            None => service_action
-                .split_once(':')
-                .unwrap_or((service_action, "")),
-        };
-        if service == "lambda" && action == "invoke" {
-            return (
-                StepKind::Lambda {
-                    function: String::new(),
-                    payload: Value::Object(Vec::new()),
-                    pattern,
-                },
-                Vec::new(),
-            );
-        }
-        return (
-            StepKind::ServiceCall {
-                service: service.to_string(),
-                action: action.to_string(),
-                pattern,
-                request: Value::Object(Vec::new()),
-            },
-            Vec::new(),
-        );
-    }
-    if resource.contains(":activity:") {
-        return (
-            StepKind::Activity {
-                arn: resource.to_string(),
-            },
-            Vec::new(),
-        );
-    }
-    if resource.contains(":lambda:") || (resource.starts_with("${") && resource.ends_with('}')) {
-        return (
-            StepKind::Lambda {
-                function: resource.to_string(),
-                payload: Value::Object(Vec::new()),
-                pattern: IntegrationPattern::RequestResponse,
-            },
-            Vec::new(),
-        );
-    }
-    (
-        StepKind::Opaque {
-            construct: format!("Task({resource})"),
-            config: Value::String(resource.to_string()),
-        },
-        Vec::new(),
-    )
-}
-
-fn task_mapping(resource: &str) -> Mapping {
-    let construct = format!(
-        "Task({})",
-        resource
-            .strip_prefix("arn:aws:states:::")
-            .unwrap_or(resource)
-    );
-    if resource.ends_with(".waitForTaskToken") {
-        return Mapping::absent(
-            construct,
-            "the callback-token pause has no ZenML equivalent; redesign as two pipelines joined by the external event, or poll inside a step",
-            MigrationFlag::High,
-        );
-    }
-    if resource.contains(":activity:") {
-        return Mapping::absent(
-            construct,
-            "activity workers poll Step Functions for work; move the worker's code into a step",
-            MigrationFlag::High,
-        );
-    }
-    if resource.starts_with("${") {
-        return Mapping::approximate(construct, "the resource is a deploy-time substitution, assumed to be a Lambda function invoked from a step").with_flag(MigrationFlag::Medium);
-    }
-    if resource.contains("lambda") {
-        return Mapping::approximate(
-            construct,
-            "invokes the Lambda function with boto3 from a step; port its code into the step to drop the Lambda",
-        );
-    }
-    if resource.contains(":::sagemaker:") {
-        return Mapping::approximate(
-            construct,
-            "launches the SageMaker job from a step with boto3 (.sync waits with a boto3 waiter); or keep SageMaker through the orchestrator settings in prod.yaml",
-        );
-    }
-    if resource.starts_with("arn:aws:states:::") {
-        return Mapping::approximate(construct, "calls the AWS API with boto3 from a step");
-    }
-    Mapping::absent(construct, "unrecognised Task resource", MigrationFlag::High)
-}
-
-/// Runtime hints of a SageMaker job request (kept apart from business parameters).
-fn sagemaker_hints(request: &Value) -> ferry_ir::RuntimeHints {
-    let mut hints = ferry_ir::RuntimeHints::new();
-    let lookup = |path: &[&str]| -> Option<&Value> {
-        let mut cur = request;
-        for p in path {
-            cur = cur.get(p)?;
-        }
-        Some(cur)
-    };
-    let candidates: &[(&str, &[&[&str]])] = &[
-        (
-            "instance_type",
-            &[
-                &["ProcessingResources", "ClusterConfig", "InstanceType"],
-                &["ResourceConfig", "InstanceType"],
-                &["TransformResources", "InstanceType"],
-            ],
-        ),
-        (
-            "instance_count",
-            &[
-                &["ProcessingResources", "ClusterConfig", "InstanceCount"],
-                &["ResourceConfig", "InstanceCount"],
-                &["TransformResources", "InstanceCount"],
-            ],
-        ),
-        (
-            "volume_size_in_gb",
-            &[
-                &["ProcessingResources", "ClusterConfig", "VolumeSizeInGB"],
-                &["ResourceConfig", "VolumeSizeInGB"],
-            ],
-        ),
-        (
-            "max_runtime_in_seconds",
-            &[&["StoppingCondition", "MaxRuntimeInSeconds"]],
-        ),
-        ("execution_role", &[&["RoleArn"], &["ExecutionRoleArn"]]),
-        (
-            "image",
-            &[
-                &["AppSpecification", "ImageUri"],
-                &["AlgorithmSpecification", "TrainingImage"],
-                &["PrimaryContainer", "Image"],
-            ],
-        ),
-        ("output_s3_uri", &[&["OutputDataConfig", "S3OutputPath"]]),
-    ];
-    for (hint, paths) in candidates {
-        if let Some(v) = paths.iter().find_map(|p| lookup(p))
-            && !matches!(v, Value::Input(_))
-        {
-            hints.insert(hint.to_string(), v.clone());
-        }
-    }
-    hints
 }

@@ -60,6 +60,10 @@ fn quoted(i: &str) -> IResult<&str, String> {
             Some('\'') => return Ok((chars.as_str(), out)),
             Some('\\') => {
                 let c = chars.next().unwrap_or('\\');
+                // `\{` and `\}` stay escaped: only States.Format's template reads them.
+                if matches!(c, '{' | '}') {
+                    out.push('\\');
+                }
                 out.push(c);
                 rest = chars.as_str();
             }
@@ -231,17 +235,6 @@ pub fn check_intrinsic(call: &Intrinsic, problems: &mut Vec<String>) {
     for a in &call.args {
         if let Arg::Call(inner) = a {
             check_intrinsic(inner, problems);
-        }
-    }
-}
-
-/// Every path an intrinsic call reads.
-pub fn intrinsic_paths(call: &Intrinsic, out: &mut Vec<RefPath>) {
-    for a in &call.args {
-        match a {
-            Arg::Path(p) => out.push(p.clone()),
-            Arg::Call(inner) => intrinsic_paths(inner, out),
-            _ => {}
         }
     }
 }

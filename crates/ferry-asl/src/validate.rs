@@ -699,11 +699,11 @@ impl Checker<'_> {
                     "no `Variable` for this operator",
                 ),
                 Some(v) => {
-                    if v.as_str().and_then(parse_path).is_none() {
+                    if let Some(Err(why)) = v.as_str().map(general_path) {
                         self.err(
                             "F0316",
                             v.span,
-                            "`Variable` is not a valid reference path".into(),
+                            format!("`Variable` is not a valid path: {why}"),
                             "here",
                         );
                     }
@@ -758,22 +758,30 @@ impl Checker<'_> {
                 self.walk_template(t, 0);
             }
         }
-        for field in [
-            "InputPath",
-            "OutputPath",
-            "ResultPath",
-            "ItemsPath",
-            "SecondsPath",
-            "TimestampPath",
-        ] {
+        // Reference paths (one node) where the service requires them.
+        for field in ["ResultPath", "SecondsPath", "TimestampPath"] {
             if let Some(p) = state.get(field)
                 && let Some(text) = p.as_str()
-                && parse_path(text).is_none()
+                && parse_path(text).is_none_or(|r| r.segs.contains(&crate::paths::Seg::Dynamic))
             {
                 self.err(
                     "F0316",
                     p.span,
                     format!("`{field}` is not a valid reference path"),
+                    "here",
+                );
+            }
+        }
+        // Full JSONPath elsewhere.
+        for field in ["InputPath", "OutputPath", "ItemsPath"] {
+            if let Some(p) = state.get(field)
+                && let Some(text) = p.as_str()
+                && let Err(why) = general_path(text)
+            {
+                self.err(
+                    "F0316",
+                    p.span,
+                    format!("`{field}` is not a valid path: {why}"),
                     "here",
                 );
             }
@@ -803,11 +811,11 @@ impl Checker<'_> {
                                 }
                             }
                         }
-                    } else if parse_path(text).is_none() {
+                    } else if let Err(why) = general_path(text) {
                         self.err(
                             "F0316",
                             value.span,
-                            format!("`{}` is not a valid reference path", text),
+                            format!("`{text}` is not a valid path: {why}"),
                             "here",
                         );
                     }
@@ -820,6 +828,11 @@ impl Checker<'_> {
             self.walk_template(item, depth + 1);
         }
     }
+}
+
+/// A JSONPath where ASL allows any path, or why it is not one.
+fn general_path(text: &str) -> Result<(), String> {
+    crate::jsonpath::parse(text).map(|_| ()).map_err(|e| e.0)
 }
 
 /// The candidate with the smallest edit distance, if it is close enough to suggest.

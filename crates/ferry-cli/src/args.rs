@@ -35,6 +35,8 @@ pub enum ColorArg {
 pub enum MessageFormat {
     Human,
     Json,
+    /// One SARIF 2.1.0 log for the whole command (stderr holds nothing else).
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -119,6 +121,17 @@ pub struct CompileArgs {
     /// source lines (through ferry-sourcemap.json).
     #[arg(long, value_name = "RUFF")]
     pub ruff: Option<PathBuf>,
+    /// Compile in memory and compare with what is in --out; write nothing. Lists the
+    /// files that differ; exit code 1 when any does.
+    #[arg(long, conflicts_with_all = ["diff", "force", "ruff"])]
+    pub check: bool,
+    /// Like --check, printing a unified diff per file that differs.
+    #[arg(long, conflicts_with_all = ["force", "ruff"])]
+    pub diff: bool,
+    /// Also write report.html into each project: the DAG, every report row, and each
+    /// source construct beside the generated lines it became (one self-contained file).
+    #[arg(long)]
+    pub html: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -143,6 +156,8 @@ pub enum GraphFormat {
     Dot,
     Mermaid,
     Json,
+    /// Laid out in process (no Graphviz needed).
+    Svg,
 }
 
 #[derive(Debug, Args)]

@@ -247,6 +247,12 @@ pub(crate) fn internal_error(
     .with_help("this is a bug in ferry; the rest of the batch was compiled")
 }
 
+/// The stack of every thread that runs a phase. Parsers, analyses and the formatter
+/// recurse once per nesting level of the input; the input guards bound that nesting
+/// (ferry-python's guard: 100 brackets, 10,000 bytes of one chain), and this stack
+/// holds the deepest accepted input even in a debug build.
+pub const STACK_BYTES: usize = 64 << 20;
+
 /// Compile many units on `jobs` threads; results come back in input order, so output
 /// never depends on the thread count.
 pub fn compile_all(units: Vec<Unit>, options: &DriveOptions, jobs: Option<usize>) -> Vec<Compiled> {
@@ -263,11 +269,66 @@ pub fn compile_all(units: Vec<Unit>, options: &DriveOptions, jobs: Option<usize>
     };
     match rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0))
+        .stack_size(STACK_BYTES)
         .build()
     {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     }
+}
+
+/// Compile `units` on `jobs` threads and hand each result to `work` on the thread that
+/// compiled it (emission, writing, rendering); `sink` then receives what `work`
+/// returned on the calling thread, in input order, as soon as every earlier unit is
+/// done, so output streams in the order of the inputs whatever the thread count.
+/// `done` is called on the calling thread once per finished unit, in completion
+/// order (for a progress bar).
+pub fn compile_each<R: Send>(
+    units: Vec<Unit>,
+    options: &DriveOptions,
+    jobs: Option<usize>,
+    work: impl Fn(usize, Compiled) -> R + Sync,
+    mut done: impl FnMut(),
+    mut sink: impl FnMut(usize, R),
+) {
+    use rayon::prelude::*;
+    let gate = MemoryGate::new(options.limits.memory_budget);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .ok();
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, R)>();
+    std::thread::scope(|scope| {
+        let gate = &gate;
+        let work = &work;
+        scope.spawn(move || {
+            let run = || {
+                units
+                    .into_par_iter()
+                    .enumerate()
+                    .for_each_with(sender, |tx, (i, u)| {
+                        let admitted = gate.admit(limits::memory_estimate(input_bytes(&u)));
+                        let result = work(i, compile_unit(u, options));
+                        drop(admitted);
+                        let _ = tx.send((i, result));
+                    })
+            };
+            match &pool {
+                Some(pool) => pool.install(run),
+                None => run(),
+            }
+        });
+        let mut pending = std::collections::BTreeMap::new();
+        let mut next = 0usize;
+        for (i, result) in receiver {
+            done();
+            pending.insert(i, result);
+            while let Some(result) = pending.remove(&next) {
+                sink(next, result);
+                next += 1;
+            }
+        }
+    });
 }
 
 /// Compile one file (detecting its front end unless `forced`), as `ferry check` would.
@@ -313,6 +374,20 @@ pub fn emit_project_with_map(
     std::collections::BTreeMap<String, String>,
     ferry_zenml::SourceMapFile,
 )> {
+    emit_project_full(compiled, target).map(|p| (p.files, p.source_map))
+}
+
+/// A generated project with what the back end recorded about it.
+#[derive(Debug)]
+pub struct Project {
+    pub files: std::collections::BTreeMap<String, String>,
+    pub source_map: ferry_zenml::SourceMapFile,
+    /// What each source construct became (MIGRATION_REPORT.md's rows).
+    pub record: Vec<ferry_zenml::RecordEntry>,
+}
+
+/// Like [`emit_project`], with the source map and the emission record.
+pub fn emit_project_full(compiled: &mut Compiled, target: ferry_zenml::Target) -> Option<Project> {
     let workflow = compiled.workflow.as_ref()?;
     if compiled.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
@@ -329,7 +404,11 @@ pub fn emit_project_with_map(
         Ok(emitted) => {
             compiled.diagnostics.extend(emitted.diagnostics);
             // No files: a generated module did not parse (F0705); nothing is written.
-            (!emitted.files.is_empty()).then_some((emitted.files, emitted.source_map))
+            (!emitted.files.is_empty()).then_some(Project {
+                files: emitted.files,
+                source_map: emitted.source_map,
+                record: emitted.record,
+            })
         }
         Err(payload) => {
             let d = internal_error(&compiled.unit, "generating the project for", payload);

@@ -1,7 +1,8 @@
 /// Process exit codes, documented in README.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum ExitCode {
     /// Everything compiled; no finding at or above the `--deny` level.
+    #[default]
     Ok = 0,
     /// Some input has findings at or above the `--deny` level (errors by default).
     Findings = 1,

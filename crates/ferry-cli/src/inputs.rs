@@ -86,7 +86,7 @@ fn collect_dir(
             continue;
         }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !EXTENSIONS.contains(&ext) {
+        if !EXTENSIONS.contains(&ext) || forced.is_some_and(|f| !reads(f, ext)) {
             continue;
         }
         match classify(path, forced) {
@@ -117,6 +117,16 @@ fn collect_dir(
             files,
             root: Some(location.clone()),
         });
+    }
+}
+
+/// Whether a forced front end reads files with this extension (inside folders, only
+/// those reach it: `--frontend dagster` on a project does not parse its YAML as Python).
+fn reads(frontend: Frontend, ext: &str) -> bool {
+    match frontend {
+        Frontend::Asl => matches!(ext, "json" | "yaml" | "yml"),
+        Frontend::Sagemaker | Frontend::Dagster => ext == "py",
+        Frontend::Ir => ext == "ferry",
     }
 }
 

@@ -12,9 +12,11 @@ pub mod companions;
 pub mod driver;
 mod exit;
 pub mod frontends;
+mod html;
 pub mod inputs;
 pub mod limits;
 mod lint;
+mod progress;
 mod report;
 pub mod write;
 
@@ -42,5 +44,16 @@ where
             };
         }
     };
-    commands::dispatch(cli) as i32
+    // The command runs on a thread with the same stack as the batch workers: the back
+    // end runs on it too.
+    std::thread::Builder::new()
+        .name("ferry".into())
+        .stack_size(driver::STACK_BYTES)
+        .spawn(move || commands::dispatch(cli) as i32)
+        .and_then(|t| {
+            t.join()
+                .map_err(|_| std::io::Error::other("the command panicked"))
+        })
+        // A panic outside the per-unit guards: exit like an uncaught Rust panic.
+        .unwrap_or(101)
 }

@@ -77,7 +77,7 @@ impl<'a> Builder<'_, 'a> {
         // the body comes at column 0, or at 4 when it is wrapped in a generator below.
         let indent = if dynamic_out { "    " } else { "" };
         let carried = crate::carry::carry(self.py, def, indent, lowered, self.diagnostics);
-        let mut body = carried.body.clone();
+        let mut body = ferry_python::drop_none_returns(&carried.body);
         if dynamic_out && body.contains("yield") {
             // A generator of DynamicOutputs becomes the list of their values.
             let inner = body.clone();

@@ -3,18 +3,20 @@
 //! This crate owns [`Span`], [`FileId`], the [`SourceMap`] that holds the text of every
 //! input, and [`Diagnostic`]: a finding with a stable code, a severity, labels on source
 //! spans and help text. It renders them for people (codespan-reporting) and for tools
-//! (JSON). It must not know about workflows, the IR or any front end: codes are declared
+//! (JSON, and SARIF 2.1.0 for code-scanning UIs). It must not know about workflows, the IR or any front end: codes are declared
 //! by the crates that emit them, as [`CodeInfo`] tables.
 
 mod codes;
 mod diagnostic;
 mod render;
+mod sarif;
 mod source_map;
 mod span;
 
 pub use codes::{CodeInfo, CodeRegistry};
 pub use diagnostic::{Diagnostic, Label, MigrationFlag, Severity};
 pub use render::{ColorChoice, render_human, render_json};
+pub use sarif::{sarif_log, sarif_results};
 pub use source_map::{LineCol, SourceFile, SourceMap};
 pub use span::{FileId, Span};
 

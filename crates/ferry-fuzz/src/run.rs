@@ -22,9 +22,9 @@ pub enum Outcome {
     Timeout,
 }
 
-/// The stack the CLI's worker threads have (rayon's default); a case that needs more
-/// would crash the real binary too.
-pub const STACK: usize = 2 << 20;
+/// The stack the CLI's threads have; a case that needs more would crash the real
+/// binary too.
+pub const STACK: usize = ferry_cli::driver::STACK_BYTES;
 
 /// Compile the input at `path` as `frontend`, emit the project and return every
 /// problem: internal errors (F0005), generated modules that did not parse (F0705: the

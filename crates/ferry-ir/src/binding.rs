@@ -93,4 +93,8 @@ pub enum Binding {
         projection: Projection,
     },
     Unresolved(Placeholder),
+    /// A value computed at run time by an expression over the other inputs of the same
+    /// step (`Var::Port` names an input declared before this one; in a branch
+    /// condition or a map's items, any input of the step).
+    Expr(Box<crate::expr::Computed>),
 }

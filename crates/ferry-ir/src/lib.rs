@@ -4,11 +4,15 @@
 //! [`Step`]s on petgraph with stable indices; edges are typed ([`EdgeKind`]). Every
 //! construct keeps the [`Span`] it came from and a [`Mapping`] class (Direct /
 //! Approximate / Absent). This crate also owns the IR's text form (print and nom parse)
-//! and the verifier. It must not know any source language or target: no ASL, Python or
-//! ZenML types appear here.
+//! and the verifier, the expression IR ([`expr`]: values computed at run time) and
+//! service-call targets ([`CallTarget`]). It must not know any source language or
+//! target: no ASL, Python or ZenML types appear here (expressions name the closed
+//! function set of the languages they were written in, as data).
 
 mod binding;
+mod call;
 mod container;
+pub mod expr;
 mod mapping;
 pub mod naming;
 mod pipeline;
@@ -20,7 +24,9 @@ pub mod verify;
 mod workflow;
 
 pub use binding::{Binding, Placeholder, PlaceholderKind, Projection, Segment};
+pub use call::{ArgFrom, CallTarget, Encode, Encoding, MemberNames, SdkCall, SyncWait, WaitArg};
 pub use container::{Channel, ContainerJob, JobKind, Launch, Program, PropertyFileSpec, ResultDir};
+pub use expr::{BinaryOp, Computed, Expr, Func, PathStep, Selector, UnaryOp, Var};
 pub use ferry_diagnostics::{FileId, Span};
 pub use mapping::{Mapping, MappingClass};
 pub use pipeline::{Edge, EdgeKind, ParamType, Parameter, Pipeline};

@@ -233,6 +233,9 @@ pub enum StepKind {
         action: String,
         pattern: IntegrationPattern,
         request: Value,
+        /// How the call is made in the target (client, method, names, waiting), when
+        /// the front end knows.
+        target: Option<Box<crate::CallTarget>>,
     },
     /// An AWS Lambda invocation.
     Lambda {

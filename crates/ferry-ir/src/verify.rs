@@ -88,6 +88,15 @@ results); container paths are absolute `/`-separated paths without `.` or `..` p
 characters; the script of a `program script` is a project file under its code folder, and names \
 are unique within the job.",
     },
+    CodeInfo {
+        code: "F0211",
+        title: "malformed expression",
+        explanation: "An `expr` binding calls a function with the wrong number of arguments, \
+passes something other than a function where one is needed ($map, $filter, $reduce, $sort, \
+$single), writes a malformed JSONPath union or slice, uses a name that is not a variable name, \
+or reads a port (`%name`) that is not an input of the step (for a step input: one declared \
+before it, so that no input depends on itself).",
+    },
 ];
 
 /// Paths the back end writes itself; a project file may not take their place.
@@ -455,8 +464,10 @@ fn verify_step(
             }
         })
         .collect();
-    for input in &step.inputs {
+    let all_ports: Vec<&str> = step.inputs.iter().map(|i| i.name.as_str()).collect();
+    for (n, input) in step.inputs.iter().enumerate() {
         check_binding(scope, &input.binding, input.span, options, out);
+        check_expr(&input.binding, &all_ports[..n], input.span, out);
         if let Binding::StepOutput {
             step: source,
             port,
@@ -516,10 +527,12 @@ fn verify_step(
         StepKind::Wait { seconds, until } => {
             for b in [seconds, until].into_iter().flatten() {
                 check_binding(scope, b, step.span, options, out);
+                check_expr(b, &all_ports, step.span, out);
             }
         }
         StepKind::Map { items, region, .. } => {
             check_binding(scope, items, step.span, options, out);
+            check_expr(items, &all_ports, step.span, out);
             verify_pipeline(region, options, depth + 1, out);
         }
         StepKind::Parallel { branches } => {
@@ -725,8 +738,10 @@ fn verify_branch(
             ),
         }
     }
+    let ports: Vec<&str> = step.inputs.iter().map(|i| i.name.as_str()).collect();
     for rule in rules {
         check_condition(scope, &rule.condition, rule.span, options, out);
+        check_condition_exprs(&rule.condition, &ports, rule.span, out, 0);
     }
 }
 
@@ -752,6 +767,56 @@ fn check_condition(
     }
 }
 
+fn check_condition_exprs(
+    condition: &Condition,
+    ports: &[&str],
+    span: Span,
+    out: &mut Vec<Diagnostic>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    match condition {
+        Condition::Compare { lhs, rhs, .. } => {
+            check_expr(lhs, ports, span, out);
+            check_expr(rhs, ports, span, out);
+        }
+        Condition::And(items) | Condition::Or(items) => {
+            for c in items {
+                check_condition_exprs(c, ports, span, out, depth + 1);
+            }
+        }
+        Condition::Not(inner) => check_condition_exprs(inner, ports, span, out, depth + 1),
+        Condition::Expr { .. } => {}
+    }
+}
+
+/// An `expr` binding: well formed, and reading only the given ports.
+fn check_expr(binding: &Binding, ports: &[&str], span: Span, out: &mut Vec<Diagnostic>) {
+    let Binding::Expr(c) = binding else { return };
+    let e = &c.expr;
+    for problem in crate::expr::problems(e) {
+        out.push(
+            Diagnostic::error("F0211", format!("malformed expression: {problem}"))
+                .with_primary(span, "in this binding"),
+        );
+    }
+    for port in e.ports() {
+        if !ports.contains(&port) {
+            out.push(
+                Diagnostic::error(
+                    "F0211",
+                    format!(
+                        "the expression reads `%{port}`, which is not an earlier input of the step"
+                    ),
+                )
+                .with_primary(span, "in this binding"),
+            );
+        }
+    }
+}
+
 fn check_binding(
     scope: &Scope<'_>,
     binding: &Binding,
@@ -761,6 +826,7 @@ fn check_binding(
 ) {
     match binding {
         Binding::Literal(value) => check_inputs_named(value, span, out),
+        Binding::Expr(_) => {}
         Binding::Parameter(name) => {
             if !scope.params.contains(name.as_str()) {
                 out.push(

@@ -122,6 +122,194 @@ fn binding() -> impl Strategy<Value = Binding> {
                     flagged
                 })
             ),
+        (expr(), text(), span()).prop_map(|(expr, text, span)| Binding::Expr(Box::new(Computed {
+            expr,
+            text,
+            span
+        }))),
+    ]
+}
+
+fn var() -> impl Strategy<Value = Var> {
+    prop_oneof![
+        Just(Var::Input),
+        Just(Var::Result),
+        Just(Var::ErrorOutput),
+        Just(Var::Context),
+        Just(Var::Current),
+        text().prop_map(Var::Variable),
+        text().prop_map(Var::Port),
+        Just(Var::Variable("states".into())),
+    ]
+}
+
+fn selector(e: BoxedStrategy<Expr>) -> impl Strategy<Value = Selector> {
+    let leaf = prop_oneof![
+        text().prop_map(Selector::Field),
+        any::<i64>().prop_map(Selector::Index),
+        Just(Selector::Wildcard),
+        Just(Selector::Descendants),
+        (
+            prop::option::of(any::<i64>()),
+            prop::option::of(any::<i64>()),
+            prop::option::of(any::<i64>())
+        )
+            .prop_map(|(start, end, step)| Selector::Slice { start, end, step }),
+    ];
+    prop_oneof![
+        3 => leaf.clone(),
+        1 => prop::collection::vec(leaf, 0..3).prop_map(Selector::Union),
+        1 => e.prop_map(Selector::Filter),
+    ]
+}
+
+fn expr() -> BoxedStrategy<Expr> {
+    let leaf = prop_oneof![
+        Just(Expr::Null),
+        any::<bool>().prop_map(Expr::Bool),
+        number().prop_map(Expr::Number),
+        text().prop_map(Expr::String),
+        var().prop_map(Expr::Var),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        let boxed = inner.clone().boxed();
+        prop_oneof![
+            (
+                inner.clone(),
+                prop::collection::vec(
+                    prop_oneof![
+                        text().prop_map(PathStep::Field),
+                        Just(PathStep::Wildcard),
+                        Just(PathStep::Descendants),
+                        inner.clone().prop_map(PathStep::Filter),
+                        inner.clone().prop_map(PathStep::Map),
+                    ],
+                    0..3
+                )
+            )
+                .prop_map(|(base, steps)| Expr::Path {
+                    base: Box::new(base),
+                    steps
+                }),
+            (
+                inner.clone(),
+                prop::collection::vec(selector(boxed.clone()), 0..3)
+            )
+                .prop_map(|(base, selectors)| Expr::JsonPath {
+                    base: Box::new(base),
+                    selectors
+                }),
+            (prop::sample::select(UnaryOp::ALL.to_vec()), inner.clone()).prop_map(
+                |(op, operand)| Expr::Unary {
+                    op,
+                    operand: Box::new(operand)
+                }
+            ),
+            (
+                prop::sample::select(BinaryOp::ALL.to_vec()),
+                inner.clone(),
+                inner.clone()
+            )
+                .prop_map(|(op, l, r)| Expr::binary(op, l, r)),
+            (
+                inner.clone(),
+                inner.clone(),
+                prop::option::of(inner.clone())
+            )
+                .prop_map(|(t, a, b)| Expr::Cond {
+                    test: Box::new(t),
+                    then: Box::new(a),
+                    otherwise: b.map(Box::new)
+                }),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Expr::Array),
+            prop::collection::vec((inner.clone(), inner.clone()), 0..3).prop_map(Expr::Object),
+            (
+                prop::sample::select(Func::ALL.to_vec()),
+                prop::collection::vec(inner.clone(), 0..3)
+            )
+                .prop_map(|(func, args)| Expr::Call { func, args }),
+            (prop::collection::vec(text(), 0..3), inner).prop_map(|(params, body)| Expr::Lambda {
+                params,
+                body: Box::new(body)
+            }),
+        ]
+    })
+    .boxed()
+}
+
+fn strings() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(text(), 0..3)
+}
+
+fn target() -> impl Strategy<Value = CallTarget> {
+    let wait = (
+        text(),
+        prop::collection::vec(
+            (text(), any::<bool>(), strings(), any::<bool>()).prop_map(
+                |(name, req, path, list)| WaitArg {
+                    name,
+                    from: if req {
+                        ArgFrom::Request
+                    } else {
+                        ArgFrom::Response
+                    },
+                    path,
+                    list,
+                },
+            ),
+            0..3,
+        ),
+        prop::option::of(text()),
+        strings(),
+        strings(),
+        strings(),
+        prop::collection::vec(strings(), 0..2),
+    )
+        .prop_map(
+            |(method, args, waiter, status, success, failure, parse_json)| SyncWait {
+                method,
+                args,
+                waiter,
+                status,
+                success,
+                failure,
+                parse_json,
+            },
+        );
+    prop_oneof![
+        (
+            (text(), text(), text(), any::<bool>()),
+            prop::collection::vec(
+                (strings(), any::<bool>()).prop_map(|(path, b)| Encoding {
+                    path,
+                    how: if b {
+                        Encode::JsonText
+                    } else {
+                        Encode::JsonBytes
+                    }
+                }),
+                0..2
+            ),
+            prop::collection::vec(strings(), 0..2),
+            prop::option::of(wait)
+        )
+            .prop_map(|((client, method, operation, api), encode, decode, wait)| {
+                CallTarget::Sdk(SdkCall {
+                    client,
+                    method,
+                    operation,
+                    names: if api {
+                        MemberNames::Api
+                    } else {
+                        MemberNames::Pascal
+                    },
+                    encode,
+                    decode,
+                    wait,
+                })
+            }),
+        prop::option::of(text()).prop_map(|connection| CallTarget::Http { connection }),
+        text().prop_map(|reason| CallTarget::Unsupported { reason }),
     ]
 }
 
@@ -169,14 +357,22 @@ fn leaf_kind() -> impl Strategy<Value = StepKind> {
                 body_span
             }
         ),
-        (text(), text(), pattern(), value()).prop_map(|(service, action, pattern, request)| {
-            StepKind::ServiceCall {
-                service,
-                action,
-                pattern,
-                request,
-            }
-        }),
+        (
+            text(),
+            text(),
+            pattern(),
+            value(),
+            prop::option::of(target())
+        )
+            .prop_map(|(service, action, pattern, request, target)| {
+                StepKind::ServiceCall {
+                    service,
+                    action,
+                    pattern,
+                    request,
+                    target: target.map(Box::new),
+                }
+            }),
         (text(), value(), pattern()).prop_map(|(function, payload, pattern)| StepKind::Lambda {
             function,
             payload,
@@ -563,26 +759,60 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
-    fn print_parse_round_trips(w in workflow()) {
-        let printed = print(&w);
-        let parsed = parse(&printed, FileId(0)).map_err(|d| TestCaseError::fail(format!("{d:#?}\n{printed}")))?;
-        prop_assert_eq!(&parsed, &w);
-        prop_assert_eq!(print(&parsed), printed);
-    }
-
-    #[test]
     fn arbitrary_text_never_panics(s in any::<String>()) {
         let _ = parse(&s, FileId(0));
     }
 
-    #[test]
-    fn mutated_text_never_panics(w in workflow(), cut in any::<prop::sample::Index>(), insert in any::<String>()) {
+}
+
+/// Workflows with container jobs and expression bindings nest deeply enough that the
+/// generated values (and their shrinking) need more than a test thread's default stack
+/// in debug builds; these properties run on a thread of their own with a larger one.
+fn on_big_stack<S: Strategy>(
+    strategy: impl Fn() -> S + Send + 'static,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError> + Send + 'static,
+) {
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+                cases: 128,
+                ..ProptestConfig::default()
+            });
+            if let Err(e) = runner.run(&strategy(), test) {
+                panic!("{e}");
+            }
+        })
+        .expect("spawn the property thread")
+        .join()
+        .expect("property holds");
+}
+
+#[test]
+fn print_parse_round_trips() {
+    on_big_stack(workflow, |w| {
+        let printed = print(&w);
+        let parsed = parse(&printed, FileId(0))
+            .map_err(|d| TestCaseError::fail(format!("{d:#?}\n{printed}")))?;
+        prop_assert_eq!(&parsed, &w);
+        prop_assert_eq!(print(&parsed), printed);
+        Ok(())
+    });
+}
+
+#[test]
+fn mutated_text_never_panics() {
+    let cases = || (workflow(), any::<prop::sample::Index>(), any::<String>());
+    on_big_stack(cases, |(w, cut, insert)| {
         let printed = print(&w);
         let mut at = cut.index(printed.len() + 1);
-        while !printed.is_char_boundary(at) { at -= 1; }
+        while !printed.is_char_boundary(at) {
+            at -= 1;
+        }
         let mutated = format!("{}{}{}", &printed[..at], insert, &printed[at..]);
         if let Err(diagnostics) = parse(&mutated, FileId(0)) {
             prop_assert!(diagnostics.iter().all(|d| d.code.starts_with("F01")));
         }
-    }
+        Ok(())
+    });
 }

@@ -58,6 +58,7 @@ mod indent;
 mod names;
 mod parse;
 mod project;
+mod returns;
 mod scope;
 mod strings;
 mod support;
@@ -78,6 +79,7 @@ pub use names::{
 };
 pub use parse::{ParsedModule, parse, span_of};
 pub use project::{Project, module_name_for_path};
+pub use returns::drop_none_returns;
 pub use ruff_python_ast as ast;
 pub use ruff_text_size::{Ranged, TextRange};
 pub use scope::{Scope, Symbol, SymbolKind};

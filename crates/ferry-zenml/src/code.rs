@@ -134,6 +134,13 @@ impl Code {
         Code(text.replace("\r\n", "\n").replace('\r', "\n"))
     }
 
+    /// Python text from `expr::render`, which writes every input string through its
+    /// own escaper (`expr::py_string`) and introduces only names it generates or the
+    /// caller's `Env` gives it (identifiers made here).
+    pub(crate) fn rendered_expression(text: String) -> Code {
+        Code(text)
+    }
+
     /// A dotted module name (`steps.train`, `.constants`), when every part is an
     /// identifier.
     pub fn dotted(module: &str) -> Option<Code> {

@@ -40,6 +40,12 @@ impl Body<'_, '_> {
             Binding::Parameter(p) => self.param_var(key, p).code(),
             Binding::Literal(v) => Code::constant(v),
             Binding::Unresolved(ph) => self.unresolved(&ph.text, ph.span, &user.display_name),
+            Binding::Expr(_) => {
+                let value = self.binding_value(key, b, user);
+                let local = Ident::new(&self.namer.fresh(&format!("{}_value", user.name)));
+                self.prelude.push(py!("{} = {}", local, value));
+                local.code()
+            }
         }
     }
 

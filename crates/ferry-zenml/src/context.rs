@@ -20,6 +20,8 @@ pub struct Context<'s> {
     pub requirements: BTreeSet<String>,
     /// Where the project is meant to run.
     pub target: crate::Target,
+    /// Some module uses the run-time helper for computed values (`computed.rs`).
+    pub uses_asl_runtime: bool,
 }
 
 impl<'s> Context<'s> {
@@ -28,12 +30,13 @@ impl<'s> Context<'s> {
             sources,
             record: Record::default(),
             diagnostics: Vec::new(),
-            first_party: ["steps", "pipelines", "materializers"]
+            first_party: ["steps", "pipelines", "materializers", "ferry_runtime"]
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
             requirements: BTreeSet::new(),
             target: crate::Target::Local,
+            uses_asl_runtime: false,
         }
     }
 

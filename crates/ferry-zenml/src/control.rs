@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ferry_diagnostics::Diagnostic;
 use ferry_ir::naming::Namer;
-use ferry_ir::{Binding, EdgeKind, Pipeline, StepKind};
+use ferry_ir::{Binding, EdgeKind, Pipeline, Step, StepKind};
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef;
@@ -28,6 +28,8 @@ pub struct Needs {
     pub fnmatch: bool,
     pub timestamp_helper: bool,
     pub lookup_helper: bool,
+    /// A computed value reads the run-time helper module.
+    pub asl_runtime: bool,
 }
 
 /// Statements to run before a condition, and the TODO markers its placeholders need.
@@ -80,6 +82,8 @@ impl<'a, 'p> Body<'a, 'p> {
             "fnmatch",
             "datetime",
             "Any",
+            "rt",
+            "ferry_runtime",
         ]);
         for r in reserved {
             namer.reserve(&r);
@@ -218,7 +222,7 @@ impl<'a, 'p> Body<'a, 'p> {
         items: &Binding,
         region: &'a Pipeline,
     ) {
-        let items_code = self.binding_value(key, items, &step.display_name);
+        let items_code = self.binding_value(key, items, step);
         let results = self.namer.fresh(&format!("{}_results", step.name));
         let results = Ident::new(&results);
         let collect = step.outputs.iter().any(|o| {
@@ -261,11 +265,23 @@ impl<'a, 'p> Body<'a, 'p> {
         );
         let mut lasts = Vec::new();
         // Every branch starts from the Parallel state's own input.
-        let branch_input = match step.inputs.first().map(|i| &i.binding) {
+        let mut branch_input = match step.inputs.first().map(|i| &i.binding) {
             Some(Binding::StepOutput { step: s, port, .. }) => Some(self.output_var(key, s, port)),
             Some(Binding::Parameter(p)) => Some(self.param_var(key, p)),
             _ => None,
         };
+        let read_by_branches = branches
+            .iter()
+            .any(|b| b.params.first().is_some_and(|p| reads_param(b, &p.name)));
+        if branch_input.is_none() && read_by_branches {
+            // The branches read the Parallel state's input, which no step produces.
+            let var = Ident::new(&self.namer.fresh(&format!("{}_input", step.name)));
+            let text = format!("the input of {}", step.display_name);
+            let value = self.unresolved(&text, step.span, &step.display_name);
+            self.flush_pending();
+            self.w.line(py!("{} = {}", var, value));
+            branch_input = Some(var);
+        }
         for (r, branch) in branches.iter().enumerate() {
             let region_key = region_key(key, n.index(), r);
             if let (Some(first), Some(input)) = (branch.params.first(), &branch_input) {
@@ -326,9 +342,30 @@ impl<'a, 'p> Body<'a, 'p> {
             .unwrap_or_else(|| Ident::new(name))
     }
 
-    /// A Python value for a binding read in the pipeline body (Map items).
-    fn binding_value(&mut self, key: &str, binding: &Binding, user: &str) -> Code {
+    /// A Python value for a binding read in the pipeline body (Map items, condition
+    /// operands) of step `user`, whose inputs a computed value reads.
+    pub(crate) fn binding_value(&mut self, key: &str, binding: &Binding, user: &Step) -> Code {
         match binding {
+            Binding::Expr(c) => {
+                // The ports are the step's own inputs, loaded in the pipeline.
+                let mut ports = BTreeMap::new();
+                for input in user
+                    .inputs
+                    .iter()
+                    .filter(|i| !matches!(i.binding, Binding::Expr(_)))
+                {
+                    let value = self.binding_value(key, &input.binding, user);
+                    ports.insert(input.name.clone(), value.as_str().to_string());
+                }
+                let port = |p: &str| {
+                    ports
+                        .get(p)
+                        .cloned()
+                        .unwrap_or_else(|| "rt.UNDEFINED".into())
+                };
+                self.needs.asl_runtime = true;
+                crate::computed::value(c, &port)
+            }
             Binding::StepOutput {
                 step,
                 port,
@@ -340,7 +377,7 @@ impl<'a, 'p> Body<'a, 'p> {
             ),
             Binding::Parameter(p) => self.param_var(key, p).code(),
             Binding::Literal(v) => Code::constant(v),
-            Binding::Unresolved(ph) => self.unresolved(&ph.text, ph.span, user),
+            Binding::Unresolved(ph) => self.unresolved(&ph.text, ph.span, &user.display_name),
         }
     }
 
@@ -386,7 +423,7 @@ impl<'a, 'p> Body<'a, 'p> {
             let var = match &input.binding {
                 Binding::StepOutput { step: s, port, .. } => self.output_var(key, s, port),
                 Binding::Parameter(p) => self.param_var(key, p),
-                Binding::Literal(_) | Binding::Unresolved(_) => continue,
+                Binding::Literal(_) | Binding::Unresolved(_) | Binding::Expr(_) => continue,
             };
             args.push(Code::keyword(&param_name(step, &input.name), var));
         }

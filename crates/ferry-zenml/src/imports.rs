@@ -45,6 +45,11 @@ impl Imports {
         self.add_import(module, None);
     }
 
+    /// `import module as alias`, both ferry's own.
+    pub fn import_as(&mut self, module: &'static str, alias: &'static str) {
+        self.add_import(module, Some(alias));
+    }
+
     /// `from module import name`, both ferry's own.
     pub fn from(&mut self, module: &'static str, name: &'static str) {
         self.add_from(0, module, name, None);

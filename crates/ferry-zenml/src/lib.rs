@@ -10,6 +10,7 @@
 mod architecture;
 mod branches;
 mod code;
+mod computed;
 mod conditions;
 mod configs;
 mod constructs;
@@ -17,6 +18,7 @@ mod container_jobs;
 mod context;
 mod control;
 mod distributions;
+pub mod expr;
 mod handlers;
 mod imports;
 mod layout;
@@ -41,6 +43,7 @@ use ferry_diagnostics::{CodeInfo, Diagnostic, SourceMap};
 use ferry_ir::Workflow;
 
 pub use layout::format_python;
+pub use record::{Disposition, Entry as RecordEntry, EntryKind};
 pub use source_map::{GeneratedRange, SourceMapFile};
 
 /// Where the generated project is meant to run.
@@ -64,6 +67,8 @@ pub struct Emitted {
     pub files: BTreeMap<String, String>,
     pub source_map: SourceMapFile,
     pub diagnostics: Vec<Diagnostic>,
+    /// What each construct became (the rows MIGRATION_REPORT.md is built from).
+    pub record: Vec<RecordEntry>,
 }
 
 pub static CODES: &[CodeInfo] = &[
@@ -139,6 +144,13 @@ source used. A name that is not a dotted identifier under `sagemaker.` cannot be
 so that argument is left out of the generated call; set it by hand in the step.",
     },
     CodeInfo {
+        code: "F0711",
+        title: "carried Python body does not parse",
+        explanation: "A step's Python body, as the input gives it (a `.ferry` file written by \
+hand), is not valid Python. The step is generated as a stand-in that raises and this error points \
+at the body; fix the body in the source.",
+    },
+    CodeInfo {
         code: "F0703",
         title: "schedule cannot be kept on this target",
         explanation: "A schedule belongs to a pipeline that must be dynamic (it branches on data or \
@@ -190,6 +202,16 @@ pub fn emit(
     init.line(code::Code::docstring("Migrated pipeline definitions."));
     python.push(("pipelines/__init__.py".into(), init.finish()));
     python.push(("run.py".into(), project_files::run_py(workflow, &plan, &cx)));
+    if cx.uses_asl_runtime {
+        let mut w = writer::Writer::new();
+        w.carried(&code::Code::text(expr::RUNTIME));
+        python.push((expr::RUNTIME_FILE.to_string(), w.finish()));
+        let mut init = writer::Writer::new();
+        init.line(code::Code::docstring(
+            "Run-time helpers of the migrated project.",
+        ));
+        python.push(("ferry_runtime/__init__.py".into(), init.finish()));
+    }
     let mut verbatim: Vec<(String, String)> = Vec::new();
     for f in &workflow.files {
         if python.iter().any(|(p, _)| *p == f.path) {
@@ -308,6 +330,7 @@ pub fn emit(
         .insert("ferry-sourcemap.json".into(), source_map.to_json());
     emitted.source_map = source_map;
     emitted.diagnostics = cx.diagnostics;
+    emitted.record = cx.record.entries;
     if broken {
         emitted.files.clear();
     }

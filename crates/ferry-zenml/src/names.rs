@@ -31,6 +31,8 @@ const RESERVED: &[&str] = &[
     "boto3",
     "_container",
     "scripts",
+    "ferry_runtime",
+    "rt",
 ];
 
 pub struct PlannedStep<'a> {

@@ -104,6 +104,9 @@ pub fn emit(workflow: &Workflow, index: usize, plan: &Plan, cx: &mut Context) ->
     if needs.fnmatch {
         imports.import("fnmatch");
     }
+    if needs.asl_runtime {
+        crate::computed::use_runtime(&mut imports, cx);
+    }
     if needs.timestamp_helper {
         imports.from("datetime", "datetime");
     }

@@ -81,14 +81,43 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
         StepKind::Python {
             imports: carried_imports,
             body,
+            body_span,
             ..
         } => {
+            // A front end of Python sources carries bodies that parse; IR written by
+            // hand may not. Such a body is an error on its source, never a file that
+            // does not parse.
+            if let Err(e) = ruff_python_parser::parse_module(body) {
+                cx.diagnostics.push(
+                    ferry_diagnostics::Diagnostic::error(
+                        "F0711",
+                        format!(
+                            "the Python body of `{}` does not parse: {}",
+                            step.display_name, e.error
+                        ),
+                    )
+                    .with_primary(*body_span, "this body"),
+                );
+                return stand_in(
+                    w,
+                    step,
+                    format!("the body of {} does not parse", step.display_name),
+                    "fix the body in the source".into(),
+                    None,
+                );
+            }
             for statement in carried_imports {
                 if let Err(text) = imports.carried(statement) {
-                    cx.internal(format!(
-                        "carried import of `{}` is not an import statement: {text}",
-                        step.display_name
-                    ));
+                    cx.diagnostics.push(
+                        ferry_diagnostics::Diagnostic::error(
+                            "F0711",
+                            format!(
+                                "an import carried for `{}` is not an import statement: {text}",
+                                step.display_name
+                            ),
+                        )
+                        .with_primary(*body_span, "the body that needs it"),
+                    );
                 }
             }
             for module in imports.top_level_modules() {
@@ -156,6 +185,7 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
             action,
             pattern,
             request,
+            target,
         } => {
             imports.import("boto3");
             cx.require("boto3");
@@ -164,6 +194,18 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
                 IntegrationPattern::Sync | IntegrationPattern::Sync2
             );
             w.line(py!("request = {}", Code::value(request, &input)));
+            if let Some(lines) = target
+                .as_deref()
+                .and_then(|t| crate::computed::sdk_call(t, has_outputs, imports, cx))
+            {
+                for line in lines {
+                    w.line(line);
+                }
+                if has_outputs {
+                    w.line(py!("return response"));
+                }
+                return translated();
+            }
             w.line(py!("client = boto3.client({})", Code::str_lit(service)));
             let method = Ident::new(&snake_case(action));
             if has_outputs || waits {

@@ -23,6 +23,8 @@ struct Param {
     prelude: Option<Code>,
     /// An input nobody could trace: a TODO and a report row.
     unresolved: Option<(String, ferry_diagnostics::Span)>,
+    /// Computed in the step from its other inputs instead of passed in.
+    computed: Option<Code>,
 }
 
 /// Locals the generated bodies use; an input with one of these names is renamed.
@@ -40,6 +42,7 @@ const BODY_LOCALS: &[&str] = &[
     "step",
     "job_spec",
     "results",
+    "rt",
 ];
 
 /// The Python parameter name of a step input. Bodies carried over from the source keep
@@ -64,6 +67,7 @@ fn params(planned: &PlannedStep, plan: &Plan, imports: &mut Imports) -> Vec<Para
                 default: None,
                 prelude: None,
                 unresolved: None,
+                computed: None,
             };
             match &input.binding {
                 Binding::StepOutput {
@@ -94,8 +98,11 @@ fn params(planned: &PlannedStep, plan: &Plan, imports: &mut Imports) -> Vec<Para
                     param.default = Some(Code::text("None"));
                     param.unresolved = Some((ph.text.clone(), ph.span));
                 }
+                Binding::Expr(c) => {
+                    param.computed = Some(crate::computed::step_input(step, &name, c))
+                }
             }
-            if param.annotation.as_str().contains("Any") {
+            if param.computed.is_none() && param.annotation.as_str().contains("Any") {
                 imports.from("typing", "Any");
             }
             param
@@ -238,6 +245,9 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     // The body first: it decides the imports and whether the step is a stand-in.
     let mut body = Writer::at_depth(1);
     let step_body::Body { kind, docstring } = step_body::emit(step, &mut body, &mut imports, cx);
+    if matches!(kind, BodyKind::Translated) && params.iter().any(|p| p.computed.is_some()) {
+        crate::computed::use_runtime(&mut imports, cx);
+    }
     let function = Ident::new(&planned.py_name);
 
     let mut w = Writer::new();
@@ -325,6 +335,7 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     w.line(decorator);
     let signature: Vec<Code> = params
         .iter()
+        .filter(|p| p.computed.is_none())
         .map(|p| match &p.default {
             Some(d) => py!("{}: {} = {}", p.name, p.annotation, d),
             None => py!("{}: {}", p.name, p.annotation),
@@ -361,6 +372,15 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
         }
         if let Some(prelude) = &p.prelude {
             w.line(prelude);
+        }
+    }
+    // Computed inputs read the ones before them (the IR verifier checks it); a
+    // stand-in that raises needs none of them.
+    if matches!(kind, BodyKind::Translated) {
+        for p in &params {
+            if let Some(computed) = &p.computed {
+                w.line(computed);
+            }
         }
     }
     let body_offset = w.offset();

@@ -1,3 +1,4 @@
+mod changes;
 mod check;
 mod compile;
 mod explain;
@@ -10,6 +11,7 @@ use crate::args::{Cli, Command, CommonArgs, FrontendArg};
 use crate::driver::{Compiled, DriveOptions};
 use crate::frontends::FrontendOptions;
 use crate::inputs::{self, Unit};
+use crate::report::{Printer, Renderer};
 use crate::{ExitCode, report};
 
 pub fn dispatch(cli: Cli) -> ExitCode {
@@ -42,13 +44,13 @@ fn substitutions(args: &CommonArgs) -> Result<BTreeMap<String, String>, String> 
         .collect()
 }
 
-/// Collect units, report rejected paths; `Err` carries the exit code for usage errors.
-fn units(args: &CommonArgs) -> (Vec<Unit>, ExitCode) {
+/// Collect units, report rejected paths through `printer`; the code is Usage when a
+/// path was rejected or nothing was found.
+fn units(args: &CommonArgs, printer: &mut Printer) -> (Vec<Unit>, ExitCode) {
     let (units, rejected) = inputs::collect(&args.inputs, frontend(args.frontend));
     let mut code = ExitCode::Ok;
     for r in &rejected {
-        report::print(
-            args,
+        printer.unit(
             &ferry_diagnostics::SourceMap::new(),
             std::slice::from_ref(&r.diagnostic),
             true,
@@ -83,8 +85,11 @@ fn drive_options(args: &CommonArgs, stop_after: Option<String>) -> Result<DriveO
 /// For commands that print one unit's IR or graph: exactly one unit is required.
 fn single(args: &CommonArgs, stop_after: Option<String>) -> Result<Compiled, ExitCode> {
     let options = drive_options(args, stop_after)?;
-    let (mut units, code) = units(args);
+    let renderer = Renderer::new(args);
+    let mut printer = Printer::new(&renderer);
+    let (mut units, code) = units(args, &mut printer);
     if code != ExitCode::Ok {
+        printer.finish();
         return Err(code);
     }
     if units.len() != 1 {
@@ -92,15 +97,12 @@ fn single(args: &CommonArgs, stop_after: Option<String>) -> Result<Compiled, Exi
             "error: this command takes exactly one workflow; {} were found",
             units.len()
         );
+        printer.finish();
         return Err(ExitCode::Usage);
     }
     let compiled = crate::driver::compile_unit(units.remove(0), &options);
-    let code = report::print(
-        args,
-        &compiled.sources,
-        &compiled.diagnostics,
-        compiled.fatal,
-    );
+    let code = printer.unit(&compiled.sources, &compiled.diagnostics, compiled.fatal);
+    printer.finish();
     if compiled.workflow.is_none() {
         return Err(code.max(ExitCode::Usage));
     }

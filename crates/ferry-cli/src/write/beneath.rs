@@ -66,6 +66,21 @@ impl Dir {
         Ok(Dir { fd })
     }
 
+    /// Open the output folder the user named if it exists (`None` when it does not);
+    /// nothing is created. For reading only (`ferry compile --check`).
+    pub fn open_existing_root(path: &Path) -> std::io::Result<Option<Dir>> {
+        match rustix::fs::openat(
+            rustix::fs::CWD,
+            path,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(fd) => Ok(Some(Dir { fd })),
+            Err(Errno::NOENT) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// The entry `name` without following a link.
     pub fn entry(&self, name: &str) -> Result<Entry, Refused> {
         match rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
@@ -168,10 +183,19 @@ impl Dir {
     /// waiting up to `wait`; released when the `Dir` is dropped. `Ok(false)`: another
     /// process held it the whole time.
     pub fn lock(&self, wait: Duration) -> std::io::Result<bool> {
+        self.lock_as(FlockOperation::NonBlockingLockExclusive, wait)
+    }
+
+    /// Like [`Dir::lock`], but shared: readers wait for a writer, not for each other.
+    pub fn lock_shared(&self, wait: Duration) -> std::io::Result<bool> {
+        self.lock_as(FlockOperation::NonBlockingLockShared, wait)
+    }
+
+    fn lock_as(&self, operation: FlockOperation, wait: Duration) -> std::io::Result<bool> {
         let start = Instant::now();
         let mut pause = Duration::from_millis(5);
         loop {
-            match rustix::fs::flock(&self.fd, FlockOperation::NonBlockingLockExclusive) {
+            match rustix::fs::flock(&self.fd, operation) {
                 Ok(()) => return Ok(true),
                 Err(Errno::WOULDBLOCK | Errno::INTR) => {}
                 Err(e) => return Err(e.into()),

@@ -8,11 +8,13 @@
 //! wrote it and it is unchanged, or when it already holds the new bytes; files that
 //! ferry wrote last time and no longer generates are removed only under the same
 //! conditions. ARCHITECTURE.md ("Writing the project") argues why this holds.
+//! [`compare`] is the reading side (`--check`/`--diff`): the same traversal, no writes.
 
 #[cfg(not(unix))]
 compile_error!("ferry's writer needs openat/O_NOFOLLOW/flock (a Unix system)");
 
 mod beneath;
+pub mod compare;
 pub mod manifest;
 
 use std::collections::BTreeMap;

@@ -2,10 +2,12 @@
 //! that parses back to the same workflow. `print(parse(t)) == t` holds for every
 //! printed `t`. The grammar is in `ir-spec/grammar.md`.
 
+mod expr;
 mod lex;
 mod parse;
 mod print;
 
+pub use expr::{print_expr, print_target};
 pub use parse::parse;
 pub use print::{print, print_binding_short, print_value, quote};
 

@@ -70,7 +70,7 @@ fn diagnostic(text: &str, file: FileId, e: TextError<'_>) -> Diagnostic {
         .with_help("the grammar is in ir-spec/grammar.md")
 }
 
-fn deeper(i: &str, depth: usize) -> PResult<'_, usize> {
+pub(super) fn deeper(i: &str, depth: usize) -> PResult<'_, usize> {
     if depth >= MAX_DEPTH {
         cut_fail(i, "F0102", "less nesting")
     } else {
@@ -568,6 +568,13 @@ fn step_kind(i: &str, depth: usize) -> PResult<'_, StepKind> {
             let (i, pattern) = pattern(i)?;
             let (i, _) = kw("request")(i)?;
             let (i, request) = value(i, depth)?;
+            let (i, target) = match kw("target")(i) {
+                Ok((i, _)) => {
+                    let (i, t) = super::expr::parse_target(i)?;
+                    (i, Some(Box::new(t)))
+                }
+                Err(_) => (i, None),
+            };
             Ok((
                 i,
                 StepKind::ServiceCall {
@@ -575,6 +582,7 @@ fn step_kind(i: &str, depth: usize) -> PResult<'_, StepKind> {
                     action,
                     pattern,
                     request,
+                    target,
                 },
             ))
         }
@@ -875,7 +883,23 @@ fn binding(i: &str, depth: usize) -> PResult<'_, Binding> {
             }),
         ));
     }
-    fail(skip_ws(i), "a binding: literal, param, step or unresolved")
+    if let Ok((i, _)) = kw("expr")(i) {
+        let (i, text) = string(i)?;
+        let (i, s) = span(i)?;
+        let (i, expr) = super::expr::parse_expr(i, depth)?;
+        return Ok((
+            i,
+            Binding::Expr(Box::new(crate::Computed {
+                expr,
+                text,
+                span: s,
+            })),
+        ));
+    }
+    fail(
+        skip_ws(i),
+        "a binding: literal, param, step, unresolved or expr",
+    )
 }
 
 fn projection(mut i: &str) -> PResult<'_, Vec<Segment>> {

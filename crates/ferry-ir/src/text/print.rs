@@ -146,6 +146,12 @@ fn binding(b: &Binding) -> String {
             span(ph.span),
             if ph.flagged { " flagged" } else { "" }
         ),
+        Binding::Expr(c) => format!(
+            "expr {} {} {}",
+            quote(&c.text),
+            span(c.span),
+            super::expr::print_expr(&c.expr)
+        ),
     }
 }
 
@@ -353,12 +359,17 @@ impl Printer {
                 action,
                 pattern,
                 request,
+                target,
             } => self.line(&format!(
-                "{head} {} {} {} request {}",
+                "{head} {} {} {} request {}{}",
                 quote(service),
                 quote(action),
                 pattern.as_str(),
-                value(request)
+                value(request),
+                target.as_ref().map_or(String::new(), |t| format!(
+                    " target {}",
+                    super::expr::print_target(t)
+                ))
             )),
             StepKind::Lambda {
                 function,
@@ -616,5 +627,6 @@ pub fn print_binding_short(b: &Binding) -> String {
             projection: p,
         } => format!("{step}.{port}{}", projection(p)),
         Binding::Unresolved(ph) => ph.text.clone(),
+        Binding::Expr(c) => c.text.clone(),
     }
 }
