@@ -120,7 +120,9 @@ context instead.",
 tree (the folder named on the command line, or the pipeline's own folder). The script is not \
 there (the message names the expected path), it lies outside the input tree, or it is computed \
 by Python ferry does not evaluate. For an S3 URI, ferry looks for a local file whose path ends \
-like the object's key. The generated step raises and says which file to add; add the script at \
+like the object's key; a relative path not found next to the pipeline file is looked for one \
+folder up (the SDK resolves it against the working directory, often the repository root of a \
+notebook kept in a subfolder). The generated step raises and says which file to add; add the script at \
 the expected path (or compile the folder that holds it) and compile again. As a note, the code \
 says which local file stands for an S3 object.",
     },

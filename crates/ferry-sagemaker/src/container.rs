@@ -425,6 +425,27 @@ impl<'a> Lowerer<'a> {
                         "the source runs the S3 object {}; the project carries the local file {} whose path ends like its key",
                         code_ref.written, found.path
                     ));
+                } else if found.path.starts_with("..")
+                    && code_ref
+                        .candidates
+                        .first()
+                        .is_some_and(|c| !c.starts_with(".."))
+                {
+                    self.diagnostics.push(
+                        Diagnostic::note(
+                            "F0424",
+                            format!(
+                                "the script `{}` of step `{step}` is not next to the pipeline file; ferry carried `{}`, one folder up, as if the pipeline were built from there",
+                                code_ref.written, found.path
+                            ),
+                        )
+                        .with_primary(code_ref.span, "relative to the working directory")
+                        .with_help("check that this file is the one the pipeline runs"),
+                    );
+                    builder.step.notes.push(format!(
+                        "the source names {} relative to its working directory; the project carries {}",
+                        code_ref.written, found.path
+                    ));
                 }
                 let (dir, entry) = match found.project_path.rsplit_once('/') {
                     Some((d, e)) => (d.to_string(), e.to_string()),

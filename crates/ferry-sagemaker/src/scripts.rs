@@ -210,7 +210,19 @@ impl<'a> Lowerer<'a> {
                 (self.tail_candidates(key), true)
             }
             Piece::Text(t) if t.starts_with('/') || t.contains("://") => return None,
-            Piece::Text(t) => (vec![normalise(&t)?], false),
+            // The SDK resolves a relative path against the working directory the
+            // pipeline is built from: the pipeline's folder first, else one folder up
+            // (a notebook in `pipelines/` run from the repository root).
+            Piece::Text(t) => {
+                let near = normalise(&t)?;
+                let mut candidates = vec![near.clone()];
+                if !near.starts_with("..")
+                    && let Some(up) = join("..", &near)
+                {
+                    candidates.push(up);
+                }
+                (candidates, false)
+            }
             Piece::Tail(t) if written.contains("s3://") || t.contains('/') => {
                 (self.tail_candidates(&t), true)
             }
@@ -243,9 +255,18 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        // Last: the one file of the input tree with the object's name, wherever it is.
+        // Then: the one file of the input tree with the object's name, wherever it is.
         if let Some(name) = parts.last() {
             out.push(format!("{SEARCH}{name}"));
+        }
+        // Last: a tail with a folder, one level above the pipeline's folder (a
+        // notebook in `pipelines/` uploading `./scripts/x.py` from the repository root).
+        for start in 0..parts.len().saturating_sub(1) {
+            if let Some(c) = join("..", &parts[start..].join("/"))
+                && !out.contains(&c)
+            {
+                out.push(c);
+            }
         }
         out
     }

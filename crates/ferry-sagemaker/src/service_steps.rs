@@ -294,8 +294,9 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        // Each result is a folder the job writes (a dataset), as for processing.
         for output in CHECK_OUTPUTS {
-            builder.add_output(output, PortType::Uri, builder.step.span);
+            builder.add_output(output, PortType::Dataset, builder.step.span);
             job.results.push(ResultDir {
                 output: output.to_string(),
                 path: format!("/opt/ml/processing/output/{output}"),
