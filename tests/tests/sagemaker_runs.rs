@@ -1,4 +1,4 @@
-//! SageMaker corpus pipelines whose scripts are all in the corpus, compiled as a user
+//! Three SageMaker corpus pipelines whose scripts are all in the corpus, compiled as a user
 //! would compile them and run end to end on a local ZenML stack: the pipelines' own
 //! scripts, unmodified, under the container-contract emulation, on small data this test
 //! generates, with the condition taken both ways.
@@ -236,6 +236,55 @@ fn mammography_pipeline_runs_both_ways() {
                 args: args("1.01"),
                 succeeds: false,
                 present: &["Execution failed due to Model's AUC < 1.01"],
+                absent: &[register],
+            },
+        ],
+    );
+}
+
+/// Processing → data-quality baseline → script-mode SKLearn training (the user's
+/// `training.py` with `SM_CHANNEL_*`, `SM_MODEL_DIR` and hyperparameters as argv) →
+/// evaluation with a PropertyFile → ConditionStep on the MSE against a pipeline
+/// parameter → register (`then`) or nothing (`else`).
+#[test]
+fn train_monitor_pipeline_runs_both_ways() {
+    let work = tempfile::tempdir().unwrap();
+    let project = work.path().join("project");
+    write_project(
+        "aws-samples+sagemaker-batch-inference-pipeline__monitor-pipelines/pipeline_scripts/train_monitor_pipeline.py",
+        &project,
+    );
+    // The preprocessing script reads `input/training-data.csv`.
+    let data = work.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("training-data.csv"), abalone(300, 1.0, 5)).unwrap();
+    // Values the source computes with Python are required parameters; locally they
+    // are only recorded.
+    let args = |threshold: &str| {
+        format!(
+            "--no-cache --input-data '{}' --accuracy-mse-threshold {threshold} --version 1 \
+             --output-s3-uri-1 a --output-s3-uri-2 b --model-package-group-name g \
+             --skip-data-quality-check false --register-new-data-quality-baseline true \
+             --transform-instance-type ml.m5.large --s3-uri-0-0 c --s3-uri-1 d",
+            data.join("training-data.csv").display()
+        )
+    };
+    let register = "Step `model_register_step` has finished";
+    let trained = "Step `training_step` has finished";
+    run_project(
+        &project,
+        work.path(),
+        &[
+            Run {
+                args: args("100"),
+                succeeds: true,
+                present: &[trained, register],
+                absent: &[],
+            },
+            Run {
+                args: args("0"),
+                succeeds: true,
+                present: &[trained, "Step `training_eval` has finished"],
                 absent: &[register],
             },
         ],
