@@ -84,8 +84,44 @@ pub fn compile_unit(unit: Unit, options: &DriveOptions) -> Compiled {
             fatal: true,
         };
     }
+    // A SageMaker pipeline's scripts: the front end says what it wants, the driver
+    // reads it from the input tree (the only place files are read).
+    let mut sagemaker = None;
+    if unit.frontend == ferry_ir::Frontend::Sagemaker
+        && let (Some(&file), Some(path)) = (files.first(), unit.files.first())
+    {
+        let (root, pipeline_dir) = crate::companions::tree(&unit, path);
+        let first = ferry_sagemaker::Options {
+            pipeline_dir: pipeline_dir.clone(),
+            ..Default::default()
+        };
+        let wanted = catch_unwind(AssertUnwindSafe(|| {
+            ferry_sagemaker::wanted_paths(&sources, file, &first)
+        }))
+        .unwrap_or_default();
+        let budget = options.limits.max_input_bytes.saturating_sub(size);
+        let companions = crate::companions::gather(
+            &root,
+            &pipeline_dir,
+            &wanted,
+            &mut sources,
+            budget,
+            &mut diagnostics,
+        );
+        sagemaker = Some(ferry_sagemaker::Options {
+            pipeline_dir,
+            companions: Some(companions),
+            ..Default::default()
+        });
+    }
     let lowered = catch_unwind(AssertUnwindSafe(|| {
-        frontends::lower(unit.frontend, &sources, &files, &options.frontend)
+        frontends::lower(
+            unit.frontend,
+            &sources,
+            &files,
+            &options.frontend,
+            sagemaker.as_ref(),
+        )
     }));
     let lowered = match lowered {
         Ok(l) => l,
@@ -307,6 +343,7 @@ pub fn compile_file(
             label: display(path),
             frontend: forced.unwrap_or(ferry_ir::Frontend::Ir),
             files: vec![path.to_path_buf()],
+            root: None,
         };
         let diagnostics = rejected.into_iter().map(|r| r.diagnostic).collect();
         return Compiled {

@@ -39,6 +39,7 @@ pub fn lower(
     sources: &SourceMap,
     files: &[FileId],
     options: &FrontendOptions,
+    sagemaker: Option<&ferry_sagemaker::Options>,
 ) -> Lowered {
     match frontend {
         Frontend::Ir => lower_ir(sources, files),
@@ -46,9 +47,11 @@ pub fn lower(
             ferry_dagster::lower(sources, files, &ferry_dagster::Options::default())
         }
         Frontend::Sagemaker => match files.first() {
-            Some(&file) => {
-                ferry_sagemaker::lower(sources, file, &ferry_sagemaker::Options::default())
-            }
+            Some(&file) => ferry_sagemaker::lower(
+                sources,
+                file,
+                sagemaker.unwrap_or(&ferry_sagemaker::Options::default()),
+            ),
             None => Lowered::default(),
         },
         Frontend::Asl => match files.first() {
@@ -104,6 +107,7 @@ pub fn code_registry() -> CodeRegistry {
         .with(ferry_dagster::CODES)
         .with(crate::lint::CODES)
         .with(crate::limits::CODES)
+        .with(crate::companions::CODES)
         .with(crate::write::CODES)
         .with(ferry_asl::CODES)
         .with(ferry_python::CODES)

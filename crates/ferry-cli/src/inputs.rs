@@ -16,6 +16,9 @@ pub struct Unit {
     pub label: String,
     pub frontend: Frontend,
     pub files: Vec<PathBuf>,
+    /// The input tree a file was found in (the folder named on the command line);
+    /// `None` for a file named directly (its own folder is the tree).
+    pub root: Option<PathBuf>,
 }
 
 /// A path that could not become a unit, with the reason.
@@ -38,6 +41,7 @@ pub fn collect(paths: &[PathBuf], forced: Option<Frontend>) -> (Vec<Unit>, Vec<R
                     label: display(root),
                     frontend,
                     files: vec![root.clone()],
+                    root: None,
                 }),
                 Err(d) => rejected.push(Rejected { diagnostic: d }),
             }
@@ -102,6 +106,7 @@ fn collect_dir(
                 label: display(path),
                 frontend,
                 files: vec![path.to_path_buf()],
+                root: Some(root.to_path_buf()),
             }),
             // Inside folders only recognised inputs count: a README.json is not an
             // error; a Python module may belong to a Dagster code location.
@@ -123,6 +128,7 @@ fn collect_dir(
             label: display(&location),
             frontend: Frontend::Dagster,
             files,
+            root: Some(location.clone()),
         });
     }
 }

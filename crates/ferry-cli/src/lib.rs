@@ -8,6 +8,7 @@
 
 mod args;
 mod commands;
+pub mod companions;
 pub mod driver;
 mod exit;
 pub mod frontends;

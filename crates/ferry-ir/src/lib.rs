@@ -11,6 +11,7 @@
 
 mod binding;
 mod call;
+mod container;
 pub mod expr;
 mod mapping;
 pub mod naming;
@@ -26,6 +27,7 @@ mod workflow;
 
 pub use binding::{Binding, Placeholder, PlaceholderKind, Projection, Segment};
 pub use call::{ArgFrom, CallTarget, Encode, Encoding, MemberNames, SdkCall, SyncWait, WaitArg};
+pub use container::{Channel, ContainerJob, JobKind, Launch, Program, PropertyFileSpec, ResultDir};
 pub use expr::{BinaryOp, Computed, Expr, Func, PathStep, Selector, UnaryOp, Var};
 pub use ferry_diagnostics::{FileId, Span};
 pub use mapping::{Mapping, MappingClass};

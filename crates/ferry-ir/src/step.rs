@@ -2,7 +2,8 @@ use ferry_diagnostics::Span;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Binding, CachePolicy, Mapping, Pipeline, RetryPolicy, RuntimeBinding, RuntimeHints, Value,
+    Binding, CachePolicy, ContainerJob, Mapping, Pipeline, RetryPolicy, RuntimeBinding,
+    RuntimeHints, Value,
 };
 
 /// The type of a step's input or output port.
@@ -276,6 +277,9 @@ pub enum StepKind {
     Parallel { branches: Vec<Pipeline> },
     /// Anything a front end recognised but the IR has no shape for; always Absent.
     Opaque { construct: String, config: Value },
+    /// A program run in a container under the service's container contract
+    /// (processing, training, transform...): see [`ContainerJob`].
+    Container(Box<ContainerJob>),
 }
 
 impl StepKind {
@@ -296,6 +300,7 @@ impl StepKind {
             StepKind::Map { .. } => "map",
             StepKind::Parallel { .. } => "parallel",
             StepKind::Opaque { .. } => "opaque",
+            StepKind::Container(_) => "container",
         }
     }
 
@@ -318,7 +323,7 @@ impl StepKind {
                 | StepKind::Activity { .. }
                 | StepKind::Fail { .. }
                 | StepKind::Opaque { .. }
-        )
+        ) || matches!(self, StepKind::Container(job) if job.job == crate::JobKind::RegisterModel)
     }
 }
 

@@ -15,6 +15,15 @@ pub enum Value {
     /// In a request or payload template: the value of the step input with this name
     /// (e.g. an ASL `"Field.$": "$.path"` after lowering).
     Input(String),
+    /// The text of `parts` joined by `separator`, computed when the step runs (SageMaker
+    /// `Join`, an f-string over pipeline variables). Parts may be inputs or runtime facts.
+    Join {
+        separator: String,
+        parts: Vec<Value>,
+    },
+    /// A fact of the running execution, by its source name (SageMaker
+    /// `ExecutionVariables`: `PipelineExecutionId`, `PipelineName`, `StartDateTime`, ...).
+    Runtime(String),
 }
 
 impl Value {

@@ -80,6 +80,15 @@ reports, configs/, pipelines/, ferry_runtime/, steps/__init__.py, steps/errors.p
 distribution name (optionally with extras and a version) and an importable module name.",
     },
     CodeInfo {
+        code: "F0213",
+        title: "malformed container job",
+        explanation: "A container job's channels must read inputs of its step and its results and \
+property files must be outputs of its step (a property file lives inside one of the job's \
+results); container paths are absolute `/`-separated paths without `.` or `..` parts or control \
+characters; the script of a `program script` is a project file under its code folder, and names \
+are unique within the job.",
+    },
+    CodeInfo {
         code: "F0211",
         title: "malformed expression",
         explanation: "An `expr` binding calls a function with the wrong number of arguments, \
@@ -256,6 +265,7 @@ pub fn verify(workflow: &Workflow, options: VerifyOptions) -> Vec<Diagnostic> {
         check_inputs_named(&resource.config, resource.span, &mut out);
     }
     check_project_files(workflow, &mut out);
+    check_container_scripts(workflow, &mut out);
     out
 }
 
@@ -298,7 +308,9 @@ fn check_value_inputs(
                     );
                 }
             }
-            Value::Array(items) => stack.extend(items.iter().rev()),
+            Value::Array(items) | Value::Join { parts: items, .. } => {
+                stack.extend(items.iter().rev())
+            }
             Value::Object(fields) => stack.extend(fields.iter().rev().map(|(_, v)| v)),
             _ => {}
         }
@@ -434,6 +446,7 @@ fn templates(kind: &StepKind) -> Vec<&crate::Value> {
         StepKind::Transform { template } => vec![template],
         StepKind::Map { config, .. } => vec![config],
         StepKind::Opaque { config, .. } => vec![config],
+        StepKind::Container(job) => job.values(),
         _ => Vec::new(),
     }
 }
@@ -545,7 +558,145 @@ fn verify_step<'a>(
                 verify_pipeline(b, options, depth + 1, &scope.params, out);
             }
         }
+        StepKind::Container(job) => verify_container(step, job, &input_names, out),
         _ => {}
+    }
+}
+
+/// Whether `path` is an absolute container path: `/`-separated plain parts.
+fn is_container_path(path: &str) -> bool {
+    path.strip_prefix('/').is_some_and(|rest| {
+        rest.split('/')
+            .all(|p| !p.is_empty() && p != "." && p != "..")
+            && !path.chars().any(|c| c.is_control() || c == '\\')
+    }) || path == "/"
+}
+
+/// Whether `path` is a relative project path: `/`-separated plain parts.
+fn is_project_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('.')
+        && !path.chars().any(|c| c.is_control() || c == '\\')
+        && path
+            .split('/')
+            .all(|p| !p.is_empty() && p != "." && p != "..")
+}
+
+fn verify_container(
+    step: &crate::Step,
+    job: &crate::ContainerJob,
+    inputs: &BTreeSet<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut problem = |message: String| {
+        out.push(
+            Diagnostic::error("F0213", message).with_primary(step.span, "in this container job"),
+        );
+    };
+    let outputs: BTreeSet<&str> = step.outputs.iter().map(|o| o.name.as_str()).collect();
+    let mut seen = BTreeSet::new();
+    for c in &job.channels {
+        if !inputs.contains(c.input.as_str()) {
+            problem(format!(
+                "channel `{}` reads `{}`, which is not an input of step `{}`",
+                c.name.escape_debug(),
+                c.input,
+                step.name
+            ));
+        }
+        if !is_container_path(&c.path) {
+            problem(format!(
+                "channel path `{}` is not an absolute container path",
+                c.path.escape_debug()
+            ));
+        }
+        if !seen.insert(("channel", c.name.as_str())) {
+            problem(format!(
+                "channel `{}` is given twice",
+                c.name.escape_debug()
+            ));
+        }
+    }
+    let mut results = BTreeSet::new();
+    for r in &job.results {
+        if !outputs.contains(r.output.as_str()) {
+            problem(format!(
+                "result `{}` is not an output of step `{}`",
+                r.output, step.name
+            ));
+        }
+        if !is_container_path(&r.path) {
+            problem(format!(
+                "result path `{}` is not an absolute container path",
+                r.path.escape_debug()
+            ));
+        }
+        if !results.insert(r.output.as_str()) {
+            problem(format!("result `{}` is given twice", r.output));
+        }
+    }
+    for f in &job.property_files {
+        if !outputs.contains(f.output.as_str()) || results.contains(f.output.as_str()) {
+            problem(format!(
+                "property file `{}` must be an output of step `{}` of its own",
+                f.output, step.name
+            ));
+        }
+        if !results.contains(f.result.as_str()) {
+            problem(format!(
+                "property file `{}` lives in `{}`, which is not a result of the job",
+                f.output, f.result
+            ));
+        }
+        if !is_project_path(&f.path) {
+            problem(format!(
+                "property file path `{}` is not a relative path",
+                f.path.escape_debug()
+            ));
+        }
+    }
+    if let crate::Program::Script {
+        code_dir, entry, ..
+    } = &job.program
+        && (!is_project_path(code_dir) || !is_project_path(entry))
+    {
+        problem(format!(
+            "script `{}` in `{}` is not a relative project path",
+            entry.escape_debug(),
+            code_dir.escape_debug()
+        ));
+    }
+}
+
+/// Every script a container job runs is a file the workflow provides.
+fn check_container_scripts(workflow: &Workflow, out: &mut Vec<Diagnostic>) {
+    let files: BTreeSet<&str> = workflow.files.iter().map(|f| f.path.as_str()).collect();
+    let mut stack: Vec<(&Pipeline, usize)> = workflow.pipelines.iter().map(|p| (p, 0)).collect();
+    while let Some((pipeline, depth)) = stack.pop() {
+        for step in pipeline.steps() {
+            if depth < MAX_REGION_DEPTH {
+                stack.extend(step.kind.regions().into_iter().map(|r| (r, depth + 1)));
+            }
+            if let StepKind::Container(job) = &step.kind
+                && let crate::Program::Script {
+                    code_dir, entry, ..
+                } = &job.program
+                && !files.contains(format!("{code_dir}/{entry}").as_str())
+            {
+                out.push(
+                    Diagnostic::error(
+                        "F0213",
+                        format!(
+                            "the script `{}/{}` of step `{}` is not a project file",
+                            code_dir.escape_debug(),
+                            entry.escape_debug(),
+                            step.name
+                        ),
+                    )
+                    .with_primary(step.span, "runs it"),
+                );
+            }
+        }
     }
 }
 

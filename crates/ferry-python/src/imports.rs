@@ -131,6 +131,7 @@ pub fn imports_in(stmt: &Stmt) -> Vec<Import> {
 /// Whether `module` (dotted; its first component counts) is in the standard library.
 pub fn is_stdlib(module: &str) -> bool {
     let top = module.split('.').next().unwrap_or(module);
+    // `__future__` is a real module of the standard library that ruff's table omits.
     top == "__future__"
         || ruff_python_stdlib::sys::is_known_standard_library(crate::PYTHON_MINOR, top)
 }

@@ -112,4 +112,42 @@ has the same facts in the step context (`zenml.get_step_context()`: the pipeline
 name and start time). The generated step takes the value as a parameter; read it from the step \
 context instead.",
     },
+    CodeInfo {
+        code: "F0424",
+        title: "script not in the input tree",
+        explanation: "A job step names its script (`code=`, `entry_point=`, `source_dir=`, \
+`dependencies=`) with a path ferry resolves against the pipeline file's folder and the input \
+tree (the folder named on the command line, or the pipeline's own folder). The script is not \
+there (the message names the expected path), it lies outside the input tree, or it is computed \
+by Python ferry does not evaluate. For an S3 URI, ferry looks for a local file whose path ends \
+like the object's key; a relative path not found next to the pipeline file is looked for one \
+folder up (the SDK resolves it against the working directory, often the repository root of a \
+notebook kept in a subfolder). The generated step raises and says which file to add; add the script at \
+the expected path (or compile the folder that holds it) and compile again. As a note, the code \
+says which local file stands for an S3 object.",
+    },
+    CodeInfo {
+        code: "F0425",
+        title: "carried script does not parse",
+        explanation: "A script the pipeline runs is carried into the project byte for byte, but \
+it is not valid Python 3, so the job will fail when it runs. Fix the script in the source.",
+    },
+    CodeInfo {
+        code: "F0426",
+        title: "value computed at definition time",
+        explanation: "A parameter default, job argument, step message or setting is computed by \
+Python that ferry does not run (a function call, a variable set from the environment, an \
+f-string over such values). ferry never writes the source text as the value: the value becomes \
+a pipeline parameter without a default (or the parameter loses its default), to be passed with \
+its run.py flag or in configs/*.yaml.",
+    },
+    CodeInfo {
+        code: "F0427",
+        title: "`@step` body not carried whole",
+        explanation: "The body of a `@step` function is carried into the project with the \
+definitions it uses (module constants, helper functions, imports). A name in it could not be \
+resolved to a definition ferry can carry, or it uses SageMaker pipeline DSL (parameters, \
+`ExecutionVariables`, `Join`), which has no meaning inside a running step. The generated step \
+keeps the body; define or import the name there, or replace the DSL with the value it stands for.",
+    },
 ];

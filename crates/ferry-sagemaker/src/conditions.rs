@@ -179,6 +179,8 @@ impl<'a> Lowerer<'a> {
                 if index == branch {
                     continue;
                 }
+                // A fail step with a computed message starts with the step building it.
+                let index = self.fail_messages.get(&index).copied().unwrap_or(index);
                 lowered.push((index, expr));
             }
         }

@@ -2,12 +2,11 @@
 
 use ferry_diagnostics::{Diagnostic, MigrationFlag};
 use ferry_ir::{Binding, Mapping, PortType, StepKind, Value};
-use ferry_python::FunctionInfo;
 use ferry_python::ast::{Expr, ExprCall, StmtFunctionDef};
+use ferry_python::{CarriedFunction, FunctionInfo, Layout, Location};
 
 use crate::lower::Lowerer;
 use crate::steps::{FollowUp, StepBuilder};
-use crate::values::python_expr;
 
 impl<'a> Lowerer<'a> {
     /// A `@step` function call: its body is carried over as a Python step; arguments
@@ -37,12 +36,12 @@ impl<'a> Lowerer<'a> {
                 display = s;
             }
         }
-        let imports = self.imports_for_body(def);
+        let (imports, body, body_span) = self.carry_function(def, &display);
         let kind = StepKind::Python {
             function: function.name.to_string(),
             imports,
-            body: function.body.clone(),
-            body_span: function.body_span,
+            body,
+            body_span,
         };
         let mapping = Mapping::direct("@step");
         let mut builder = self.new_builder(call, display, kind, mapping);
@@ -84,7 +83,7 @@ impl<'a> Lowerer<'a> {
                 (Some(arg), _) => self.binding_of(arg),
                 (None, Some(default)) => match self.fold(default) {
                     Ok(v) => Binding::Literal(v),
-                    Err(_) => Binding::Literal(python_expr(self.module.text_of(default))),
+                    Err(_) => Binding::Parameter(self.required_parameter(default, param.name)),
                 },
                 (None, None) => {
                     self.diagnostics.push(
@@ -114,42 +113,137 @@ impl<'a> Lowerer<'a> {
         (builder, follow_up)
     }
 
-    /// Module-level imports the body of `def` uses (by the names it mentions).
-    pub(crate) fn imports_for_body(&self, def: &'a StmtFunctionDef) -> Vec<String> {
-        let body_text = FunctionInfo::of(self.module, def).body;
-        let words: std::collections::BTreeSet<&str> = body_text
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        let mut out = Vec::new();
-        for stmt in self.module.body() {
-            let bound: Vec<String> = match stmt {
-                ferry_python::ast::Stmt::Import(i) => i
-                    .names
-                    .iter()
-                    .map(|a| {
-                        a.asname.as_ref().map_or_else(
-                            || a.name.id.split('.').next().unwrap_or("").to_string(),
-                            |n| n.id.to_string(),
-                        )
-                    })
-                    .collect(),
-                ferry_python::ast::Stmt::ImportFrom(i) => i
-                    .names
-                    .iter()
-                    .map(|a| a.asname.as_ref().unwrap_or(&a.name).id.to_string())
-                    .collect(),
-                _ => continue,
-            };
-            if bound.iter().any(|b| words.contains(b.as_str())) {
-                let text = self.module.text_of(stmt).to_string();
-                if !text.contains("sagemaker") {
-                    out.push(text);
-                }
+    /// Carry the body of a `@step` function on the AST (ferry-python): docstring,
+    /// comments and strings exact, its imports rebuilt, and the module-level
+    /// definitions it uses (constants, helpers) collected into a support module
+    /// mirroring the pipeline file, which the step imports them from.
+    fn carry_function(
+        &mut self,
+        def: &'a StmtFunctionDef,
+        display: &str,
+    ) -> (Vec<String>, String, ferry_diagnostics::Span) {
+        let carried = match CarriedFunction::carry(self.module, def, Vec::new(), Layout::Indent(""))
+        {
+            Ok(c) => c,
+            Err(e) => {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "F0427",
+                        format!("the body of `@step` `{display}` could not be carried: {e:?}"),
+                    )
+                    .with_primary(self.span(def), "this function"),
+                );
+                let f = FunctionInfo::of(self.module, def);
+                return (Vec::new(), f.body, f.body_span);
+            }
+        };
+        let docstring = match carried.docstring_text(self.module, Layout::Indent("")) {
+            Ok(Some(d)) => Some(d.text),
+            _ => None,
+        };
+        let path = self.support_module_path();
+        let location = Location::new(&[(path, self.module)]);
+        let Some(full) = location
+            .module_of_file(self.module.file)
+            .map(str::to_string)
+        else {
+            return (Vec::new(), carried.body_text, carried.body_span);
+        };
+        let closure = location.closure(&full, &carried.free_names, &is_workflow_dsl);
+        for (name, span, reason) in &closure.unresolved {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "F0427",
+                    format!("`{name}` in the carried body of `@step` `{display}` cannot be resolved: {reason}"),
+                )
+                .with_primary(*span, "undefined here")
+                .with_help("define or import it in the generated step"),
+            );
+        }
+        let mut reported = std::collections::BTreeSet::new();
+        for use_ in &closure.framework {
+            if reported.insert(use_.qualified.clone()) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "F0427",
+                        format!(
+                            "`{}` in the carried body of `@step` `{display}` is SageMaker pipeline DSL, which has no meaning inside a step",
+                            use_.written
+                        ),
+                    )
+                    .with_primary(use_.span, "pipeline DSL")
+                    .with_help("replace it with the value it stands for"),
+                );
             }
         }
-        out
+        for name in &closure.names {
+            if let ferry_python::Resolution::External {
+                import,
+                distribution: Some(distribution),
+            } = &name.resolution
+                && let Some(top) = import.top_module()
+                && !self.dependencies.iter().any(|d| d.import == top)
+            {
+                self.dependencies.push(ferry_ir::Dependency {
+                    distribution: distribution.clone(),
+                    import: top.to_string(),
+                    span: name.uses.first().copied().unwrap_or(carried.span),
+                });
+            }
+        }
+        let imports = closure
+            .imports
+            .iter()
+            .map(ferry_python::Import::render)
+            .collect();
+        let body = match docstring {
+            Some(doc) => format!("{}\n{}", doc.trim_end(), carried.body_text),
+            None => carried.body_text,
+        };
+        self.closures.push(closure);
+        (imports, body, carried.body_span)
     }
+
+    /// The project path of the module holding what carried `@step` bodies use from the
+    /// pipeline file: the file's own name when it is an importable module name.
+    pub(crate) fn support_module_path(&self) -> String {
+        let path = self
+            .sources
+            .get(self.module.file)
+            .map(|f| f.path.clone())
+            .unwrap_or_default();
+        let stem = std::path::Path::new(&path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("pipeline");
+        let reserved = [
+            "run",
+            "steps",
+            "pipelines",
+            "configs",
+            "materializers",
+            "zenml",
+            "sagemaker",
+        ];
+        let name = if ferry_ir::verify::is_valid_identifier(stem) && !reserved.contains(&stem) {
+            stem.to_string()
+        } else {
+            format!("{}_source", ferry_ir::naming::to_identifier(stem))
+        };
+        format!("{name}.py")
+    }
+}
+
+/// The SageMaker pipeline DSL: names that only mean something while a pipeline is
+/// defined (the rest of the SDK is an ordinary library a step may call).
+fn is_workflow_dsl(qualified: &str) -> bool {
+    [
+        "sagemaker.workflow",
+        "sagemaker.mlops.workflow",
+        "sagemaker.core.workflow",
+    ]
+    .iter()
+    .any(|p| qualified == *p || qualified.starts_with(&format!("{p}.")))
 }
 
 /// The port type a Python annotation suggests.
@@ -160,4 +254,66 @@ fn port_type_of(annotation: Option<&str>) -> PortType {
         Some(a) if a.contains("DataFrame") => PortType::Dataset,
         _ => PortType::Unknown,
     }
+}
+
+/// The support modules every carried `@step` body of a file needs, each holding the
+/// union of what the bodies use, as project files.
+pub fn support_files(
+    module: &ferry_python::ParsedModule,
+    path: &str,
+    closures: Vec<ferry_python::Closure>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ferry_ir::ProjectFile> {
+    let mut merged = ferry_python::Closure::default();
+    for closure in closures {
+        for s in closure.support {
+            match merged.support.iter_mut().find(|m| m.module == s.module) {
+                Some(m) => {
+                    m.statements.extend(s.statements);
+                    m.statements.sort_unstable();
+                    m.statements.dedup();
+                    for i in s.imports {
+                        if !m.imports.contains(&i) {
+                            m.imports.push(i);
+                        }
+                    }
+                    m.names.extend(s.names);
+                }
+                None => merged.support.push(s),
+            }
+        }
+        for (k, v) in closure.stripped {
+            let list = merged.stripped.entry(k).or_default();
+            list.extend(v);
+            list.sort_by_key(|r| r.start());
+            list.dedup();
+        }
+    }
+    let location = Location::new(&[(path.to_string(), module)]);
+    let mut out = Vec::new();
+    for support in &merged.support {
+        match merged.support_text(&location, support) {
+            Ok(text) => out.push(ferry_ir::ProjectFile {
+                path: support.path.clone(),
+                what: format!(
+                    "definitions of `{}` that `@step` bodies use",
+                    support.module
+                ),
+                text: text.text,
+                span: support.span,
+                verbatim: false,
+            }),
+            Err(e) => diagnostics.push(
+                Diagnostic::warning(
+                    "F0427",
+                    format!(
+                        "the definitions `@step` bodies use from `{}` could not be carried: {e:?}",
+                        support.module
+                    ),
+                )
+                .with_primary(support.span, "this module"),
+            ),
+        }
+    }
+    out
 }

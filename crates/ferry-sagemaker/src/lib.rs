@@ -16,13 +16,17 @@
 
 mod classes;
 mod codes;
+pub mod companions;
 mod conditions;
+mod container;
 mod function_step;
+mod infra;
 mod job_steps;
 mod lower;
 mod model_steps;
 mod policies;
 mod resolve;
+mod scripts;
 mod service_steps;
 mod steps;
 mod values;
@@ -38,6 +42,10 @@ pub use resolve::SagemakerResolve;
 pub struct Options {
     /// Dotted module name of the file (for relative imports); the file stem when unset.
     pub module_name: Option<String>,
+    /// The pipeline file's folder relative to the input tree's root (`""`: the root).
+    pub pipeline_dir: String,
+    /// The scripts the caller found for [`wanted_paths`]; `None` before it looked.
+    pub companions: Option<companions::Companions>,
 }
 
 /// Whether `text` looks like SageMaker Pipelines code (cheap; for input detection).
@@ -52,5 +60,15 @@ pub fn passes() -> Vec<Box<dyn Pass>> {
 
 /// Lower one Python file.
 pub fn lower(sources: &SourceMap, file: FileId, options: &Options) -> Lowered {
-    lower::lower_file(sources, file, options)
+    lower::lower_file(sources, file, options).0
+}
+
+/// The paths (files or folders, relative to the pipeline file's folder, best candidates
+/// first) that the pipelines of `file` name as code, for the caller to look up in the
+/// input tree before [`lower`] (the front end reads no files itself).
+pub fn wanted_paths(sources: &SourceMap, file: FileId, options: &Options) -> Vec<String> {
+    let mut wanted = lower::lower_file(sources, file, options).1;
+    wanted.sort();
+    wanted.dedup();
+    wanted
 }

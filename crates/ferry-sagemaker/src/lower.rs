@@ -16,9 +16,10 @@ use crate::Options;
 /// How deep the front end follows statement blocks, name bindings and step references.
 pub const MAX_DEPTH: usize = 64;
 
-pub fn lower_file(sources: &SourceMap, file: FileId, options: &Options) -> Lowered {
+/// Lower one file; also returns the code paths the pipelines asked for.
+pub fn lower_file(sources: &SourceMap, file: FileId, options: &Options) -> (Lowered, Vec<String>) {
     let Some((module, mut diagnostics)) = ferry_python::parse(sources, file) else {
-        return Lowered::default();
+        return (Lowered::default(), Vec::new());
     };
     let path = sources
         .get(file)
@@ -64,12 +65,18 @@ pub fn lower_file(sources: &SourceMap, file: FileId, options: &Options) -> Lower
             )
             .with_help("ferry lowers files that build a `sagemaker.workflow.pipeline.Pipeline`"),
         );
-        return Lowered {
-            workflow: None,
-            diagnostics,
-        };
+        return (
+            Lowered {
+                workflow: None,
+                diagnostics,
+            },
+            Vec::new(),
+        );
     }
     let mut pipeline_namer = Namer::new();
+    let mut wanted = Vec::new();
+    let mut closures = Vec::new();
+    let mut support_path = None;
     for (index, (call, def)) in found.into_iter().enumerate() {
         let function_scope;
         let scope: &Scope<'_> = match def {
@@ -79,20 +86,48 @@ pub fn lower_file(sources: &SourceMap, file: FileId, options: &Options) -> Lower
             }
             None => &module_scope,
         };
-        let mut lowerer = Lowerer::new(&module, scope, def, star_import);
+        let mut lowerer = Lowerer::new(&module, scope, def, star_import, sources, options);
         lowerer.lower_pipeline(call, &mut pipeline_namer);
+        lowerer.runtime_parameters();
         if index == 0 && !lowerer.pipeline.display_name.is_empty() {
             workflow.name = to_identifier(&lowerer.pipeline.display_name);
         }
         workflow.triggers.append(&mut lowerer.triggers);
         workflow.models.append(&mut lowerer.models);
         diagnostics.append(&mut lowerer.diagnostics);
+        wanted.append(&mut lowerer.wanted);
+        for f in std::mem::take(&mut lowerer.files) {
+            if !workflow.files.iter().any(|g| g.path == f.path) {
+                workflow.files.push(f);
+            }
+        }
+        if support_path.is_none() {
+            support_path = Some(lowerer.support_module_path());
+        }
+        for d in std::mem::take(&mut lowerer.dependencies) {
+            if !workflow.dependencies.iter().any(|e| e.import == d.import) {
+                workflow.dependencies.push(d);
+            }
+        }
+        closures.append(&mut lowerer.closures);
         workflow.pipelines.push(lowerer.pipeline);
     }
-    Lowered {
-        workflow: Some(workflow),
-        diagnostics,
+    if !closures.is_empty()
+        && let Some(path) = support_path
+    {
+        for f in crate::function_step::support_files(&module, &path, closures, &mut diagnostics) {
+            if !workflow.files.iter().any(|g| g.path == f.path) {
+                workflow.files.push(f);
+            }
+        }
     }
+    (
+        Lowered {
+            workflow: Some(workflow),
+            diagnostics,
+        },
+        wanted,
+    )
 }
 
 /// Every `Pipeline(...)` call with the function it is built in (`None`: module level).
@@ -188,6 +223,20 @@ pub struct Lowerer<'a> {
     pub triggers: Vec<Trigger>,
     pub models: Vec<ModelRegistration>,
     pub diagnostics: Vec<Diagnostic>,
+    pub sources: &'a SourceMap,
+    pub options: &'a Options,
+    /// Code paths asked for (the caller's first pass).
+    pub wanted: Vec<String>,
+    /// Scripts carried into the project.
+    pub files: Vec<ferry_ir::ProjectFile>,
+    /// Distributions the carried scripts import.
+    pub dependencies: Vec<ferry_ir::Dependency>,
+    /// Parameters read as infrastructure settings (`infra.rs`).
+    pub infra_params: BTreeSet<String>,
+    /// FailSteps whose computed message a transform step builds: fail → transform.
+    pub fail_messages: BTreeMap<NodeIndex, NodeIndex>,
+    /// What carried `@step` bodies need from the file (rendered once per file).
+    pub closures: Vec<ferry_python::Closure>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -196,6 +245,8 @@ impl<'a> Lowerer<'a> {
         scope: &'a Scope<'a>,
         def: Option<&'a StmtFunctionDef>,
         star_import: bool,
+        sources: &'a SourceMap,
+        options: &'a Options,
     ) -> Self {
         let mut statement_lists: Vec<&'a [Stmt]> = vec![module.body()];
         if let Some(def) = def {
@@ -220,6 +271,14 @@ impl<'a> Lowerer<'a> {
             triggers: Vec::new(),
             models: Vec::new(),
             diagnostics: Vec::new(),
+            sources,
+            options,
+            wanted: Vec::new(),
+            files: Vec::new(),
+            dependencies: Vec::new(),
+            infra_params: BTreeSet::new(),
+            fail_messages: BTreeMap::new(),
+            closures: Vec::new(),
         }
     }
 

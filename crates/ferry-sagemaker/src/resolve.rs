@@ -195,6 +195,15 @@ fn resolve_property(
     let step = &pipeline.graph[index];
     let job = match &step.kind {
         StepKind::Job { job, .. } => job.as_str(),
+        StepKind::Container(c) => match c.job {
+            ferry_ir::JobKind::Processing => "processing",
+            ferry_ir::JobKind::Training => "training",
+            ferry_ir::JobKind::Tuning => "tuning",
+            ferry_ir::JobKind::Transform => "transform",
+            ferry_ir::JobKind::CreateModel => "create_model",
+            ferry_ir::JobKind::RegisterModel => "register_model",
+            ferry_ir::JobKind::QualityCheck => "quality_check",
+        },
         StepKind::Lambda { .. } => "lambda",
         StepKind::Opaque { construct, .. } if construct == "CallbackStep" => "callback",
         StepKind::Python { .. } => "function",
@@ -219,7 +228,7 @@ fn resolve_property(
             if a == "ProcessingOutputConfig" && b == "Outputs" =>
         {
             let port = match selector {
-                Segment::Key(name) => name.clone(),
+                Segment::Key(name) => ferry_ir::naming::to_identifier(name),
                 Segment::Index(i) => usize::try_from(*i)
                     .ok()
                     .and_then(|i| step.outputs.get(i))
@@ -287,15 +296,34 @@ fn resolve_property(
             ("output".into(), PortType::Dataset, Vec::new())
         }
         ("create_model" | "model", [Segment::Key(a)]) if a == "ModelName" || a == "ModelArn" => {
-            (snake(a), PortType::Scalar, Vec::new())
+            // A container job's model is the model itself (data and serving container).
+            let ty = step.output("model_name").map_or(PortType::Scalar, |o| o.ty);
+            ("model_name".into(), ty, Vec::new())
         }
         ("register_model", [Segment::Key(a)])
             if matches!(
                 a.as_str(),
-                "ModelPackageArn" | "ModelPackageName" | "ModelApprovalStatus"
+                "ModelPackageArn"
+                    | "ModelPackageName"
+                    | "ModelApprovalStatus"
+                    | "ModelPackageVersion"
+                    | "ModelPackageGroupName"
+                    | "ModelPackageStatus"
+                    | "CreationTime"
             ) =>
         {
             (snake(a), PortType::Scalar, Vec::new())
+        }
+        ("lambda", [Segment::Key(a), Segment::Key(name)])
+            if (a == "Outputs" || a == "OutputParameters")
+                && step.output(name).is_none()
+                && step.output("output").is_some() =>
+        {
+            (
+                "output".into(),
+                PortType::Json,
+                vec![Segment::Key("Payload".into()), Segment::Key(name.clone())],
+            )
         }
         ("lambda" | "callback", [Segment::Key(a), Segment::Key(name)])
             if a == "Outputs" || a == "OutputParameters" =>
@@ -415,6 +443,20 @@ fn resolve_json_get(
     let (index, rest) = split_reference(pipeline, placeholder, reference)?;
     let file = rest.strip_prefix("PropertyFiles.").unwrap_or(rest);
     let step = &pipeline.graph[index];
+    // A container job reads its property files into outputs of their own.
+    if let StepKind::Container(job) = &step.kind
+        && let Some(pf) = job.property_files.iter().find(|f| f.name == file)
+    {
+        let projection = parse_json_path(json_path).ok_or_else(|| {
+            Diagnostic::error("F0414", format!("cannot read the JSON path `{json_path}`"))
+                .with_primary(placeholder.span, "JSON path")
+        })?;
+        return Ok(Some(Binding::StepOutput {
+            step: step.name.clone(),
+            port: pf.output.clone(),
+            projection,
+        }));
+    }
     let files = match &step.kind {
         StepKind::Job { config, .. } => config.get("property_files").cloned(),
         _ => None,

@@ -17,14 +17,20 @@ pub struct StepBuilder {
     pub step: Step,
     input_namer: Namer,
     config: Vec<(String, Value)>,
+    /// Set when the step runs a program under the container contract.
+    pub container: Option<ferry_ir::ContainerJob>,
+    /// A FailStep's computed message (the transform step that builds it).
+    pub message_step: Option<NodeIndex>,
 }
 
 impl StepBuilder {
-    fn new(step: Step) -> Self {
+    pub(crate) fn new(step: Step) -> Self {
         StepBuilder {
             step,
             input_namer: Namer::new(),
             config: Vec::new(),
+            container: None,
+            message_step: None,
         }
     }
 
@@ -54,7 +60,18 @@ impl StepBuilder {
         self.config.push((key.to_string(), value));
     }
 
+    /// A runtime hint; a value only Python computes (`Null`) is not a setting a
+    /// configuration can hold, so the step says it instead.
     pub(crate) fn hint(&mut self, key: &str, value: Value) {
+        if value == Value::Null {
+            let note = format!(
+                "`{key}` is computed at run time in the source; set it for the target (configs/prod.yaml or the stack)"
+            );
+            if !self.step.notes.contains(&note) && !matches!(key, "sagemaker_session" | "role") {
+                self.step.notes.push(note);
+            }
+            return;
+        }
         self.step.hints.insert(key.to_string(), value);
     }
 }
@@ -127,13 +144,19 @@ impl<'a> Lowerer<'a> {
         self.depth -= 1;
         self.in_progress.remove(&key);
         let (builder, follow_up) = builder;
+        let message_step = builder.message_step;
         let mut step = builder.step;
-        if !builder.config.is_empty()
+        if let Some(job) = builder.container {
+            step.kind = StepKind::Container(Box::new(job));
+        } else if !builder.config.is_empty()
             && let StepKind::Job { config, .. } = &mut step.kind
         {
             *config = Value::Object(builder.config);
         }
         let index = self.pipeline.add_step(step);
+        if let Some(message) = message_step {
+            self.fail_messages.insert(index, message);
+        }
         self.steps.insert(key, index);
         self.finish_step(index, call, follow_up);
         Some(index)
@@ -304,6 +327,27 @@ impl<'a> Lowerer<'a> {
         (object, None)
     }
 
+    /// The infrastructure of a job object (and of the estimator it wraps) as hints; a
+    /// container job keeps the rest in its own description.
+    pub(crate) fn job_hints(&mut self, builder: &mut StepBuilder, object: &'a ExprCall) {
+        let info = self.call_info_of(object);
+        for keyword in &info.keywords {
+            if is_infra(keyword.name) {
+                let value = self.hint_value(keyword.value);
+                builder.hint(keyword.name, value);
+            } else if keyword.name == "estimator"
+                && let Thing::SagemakerObject(est, _) = self.classify(keyword.value)
+            {
+                self.job_hints(builder, est);
+            }
+        }
+        if let Some(first) = info.args.first()
+            && let Thing::SagemakerObject(est, _) = self.classify(first)
+        {
+            self.job_hints(builder, est);
+        }
+    }
+
     /// Constructor keywords of a job object: infrastructure to hints, the rest to config.
     pub(crate) fn job_object(
         &mut self,
@@ -446,16 +490,12 @@ impl<'a> Lowerer<'a> {
         };
         let has_then = self.branch_edges(index, "then", follow_up.if_steps);
         let has_else = self.branch_edges(index, "else", follow_up.else_steps);
-        // An empty branch list has no edge to label: with no `if_steps` the condition is
-        // negated and the `else_steps` become the rule's target.
+        // In SageMaker an empty branch list ends that path of the run successfully: the
+        // empty arm leads to a Succeed step.
         match (has_then, has_else) {
-            (true, _) => {}
-            (false, true) => {
-                for rule in &mut rules {
-                    rule.condition = ferry_ir::Condition::Not(Box::new(rule.condition.clone()));
-                    rule.label = "else".into();
-                }
-            }
+            (true, false) => self.empty_branch(index, "else"),
+            (false, true) => self.empty_branch(index, "then"),
+            (true, true) => {}
             (false, false) => rules.clear(),
         }
         let step = &mut self.pipeline.graph[index];
@@ -471,8 +511,50 @@ impl<'a> Lowerer<'a> {
         } = &mut step.kind
         {
             *slot = rules;
-            *default = (has_then && has_else).then(|| "else".to_string());
+            *default = Some("else".to_string());
         }
+    }
+
+    /// A Succeed step at the end of the empty `label` arm of a condition.
+    fn empty_branch(&mut self, branch: NodeIndex, label: &str) {
+        let (name, display, span) = {
+            let step = &self.pipeline.graph[branch];
+            let list = if label == "then" {
+                "if_steps"
+            } else {
+                "else_steps"
+            };
+            (
+                self.step_namer
+                    .fresh(&format!("{}_{label}_done", step.name)),
+                format!("{} ({list} empty)", step.display_name),
+                step.span,
+            )
+        };
+        let list = if label == "then" {
+            "if_steps"
+        } else {
+            "else_steps"
+        };
+        let mut end = Step::new(
+            name,
+            display,
+            span,
+            StepKind::Succeed,
+            Mapping::direct(format!("empty {list}")),
+        );
+        end.notes.push(format!(
+            "an empty `{list}` ends this path of the run successfully"
+        ));
+        let end = self.pipeline.add_step(end);
+        self.pipeline.add_edge(
+            branch,
+            end,
+            EdgeKind::Branch {
+                label: label.to_string(),
+            },
+            span,
+        );
     }
 }
 

@@ -155,6 +155,21 @@ impl<'a> Lowerer<'a> {
                     let path = parts.concat();
                     return Thing::Property(&attr.value, path.trim_start_matches('.').to_string());
                 }
+                // `step.arguments["ProcessingOutputConfig"]["Outputs"][0]...`: the request
+                // the step was built with; its output locations are the step's outputs.
+                Expr::Attribute(attr)
+                    if attr.attr.id.as_str() == "arguments"
+                        && !parts.is_empty()
+                        && matches!(self.classify(&attr.value), Thing::Step(..)) =>
+                {
+                    parts.reverse();
+                    let path = parts.concat();
+                    let path = path
+                        .strip_prefix("['")
+                        .and_then(|p| p.split_once("']").map(|(a, b)| format!("{a}{b}")))
+                        .unwrap_or(path);
+                    return Thing::Property(&attr.value, path);
+                }
                 Expr::Attribute(attr) => {
                     parts.push(format!(".{}", attr.attr.id));
                     segments.clear();
@@ -253,9 +268,21 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_else(|| "parameter".to_string());
         let default = info
             .arg(if generic { 2 } else { 1 }, "default_value")
-            .map(|e| match self.classify(e) {
-                Thing::Const(v) => v,
-                _ => Value::String(self.module.text_of(e).to_string()),
+            .and_then(|e| match self.classify(e) {
+                Thing::Const(v) => Some(v),
+                _ => {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            "F0426",
+                            format!(
+                                "the default of parameter `{raw}` is computed by Python ferry does not evaluate; the parameter has no default and must be given when the pipeline runs"
+                            ),
+                        )
+                        .with_primary(self.span(e), "computed at definition time")
+                        .with_help("pass the value with its run.py flag or in configs/*.yaml"),
+                    );
+                    None
+                }
             });
         let name = self.param_namer.fresh(&raw);
         let span = self.span(call);
@@ -551,11 +578,21 @@ impl<'a> Lowerer<'a> {
                     port: "best_model".into(),
                     projection: Vec::new(),
                 },
-                Some(Value::Number(n)) if n.parse::<i64>().is_ok() => Binding::StepOutput {
-                    step,
-                    port: "top_models".into(),
-                    projection: vec![Segment::Index(n.parse().unwrap_or(0))],
-                },
+                Some(Value::Number(n)) if n.parse::<i64>().is_ok() => {
+                    let rank = n.parse::<i64>().unwrap_or(0);
+                    self.top_model_port(index, rank).map_or(
+                        Binding::StepOutput {
+                            step: step.clone(),
+                            port: "top_models".into(),
+                            projection: vec![Segment::Index(rank)],
+                        },
+                        |port| Binding::StepOutput {
+                            step,
+                            port,
+                            projection: Vec::new(),
+                        },
+                    )
+                }
                 _ => Binding::Unresolved(Placeholder {
                     kind: PlaceholderKind::StepProperty,
                     text: self.module.text_of(expr).to_string(),
@@ -570,6 +607,31 @@ impl<'a> Lowerer<'a> {
             span,
             flagged: false,
         })
+    }
+
+    /// The `rank`-th best model of a tuning container job, as an output of its own.
+    fn top_model_port(
+        &mut self,
+        index: petgraph::stable_graph::NodeIndex,
+        rank: i64,
+    ) -> Option<String> {
+        let step = &mut self.pipeline.graph[index];
+        let ferry_ir::StepKind::Container(job) = &mut step.kind else {
+            return None;
+        };
+        let port = format!("top_model_{rank}");
+        if !job.results.iter().any(|r| r.output == port) {
+            job.results.push(ferry_ir::ResultDir {
+                output: port.clone(),
+                path: format!("/opt/ml/tuning/{port}"),
+            });
+            step.outputs.push(ferry_ir::Output {
+                name: port.clone(),
+                ty: ferry_ir::PortType::Model,
+                span: step.span,
+            });
+        }
+        Some(port)
     }
 
     /// The expression naming the call of a `@step` function (a variable or the call).
@@ -600,6 +662,24 @@ impl<'a> Lowerer<'a> {
             Thing::Step(..) | Thing::FunctionStep(..) => self
                 .ensure_step(expr)
                 .map(|i| self.pipeline.graph[i].display_name.clone()),
+            // A step a helper function builds: ferry cannot see it (F0411 says so where
+            // the pipeline lists it); the reference stays a flagged placeholder.
+            Thing::Python(Expr::Call(call)) => {
+                let callee = self.module.text_of(&*call.func).to_string();
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "F0411",
+                        format!(
+                            "`{}` is a step that `{callee}(...)` builds, which ferry does not see into; the value read from it is a placeholder",
+                            self.module.text_of(expr)
+                        ),
+                    )
+                    .with_primary(self.span(expr), "built by a helper")
+                    .with_flag(MigrationFlag::High)
+                    .with_help("write the step out where the pipeline is built, or wire the value by hand"),
+                );
+                None
+            }
             _ => {
                 self.diagnostics.push(
                     Diagnostic::error(
@@ -699,7 +779,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// F0419 when Python formats or converts a pipeline variable (the SDK raises).
-    fn check_python_conversion(&mut self, expr: &'a Expr) -> bool {
+    pub(crate) fn check_python_conversion(&mut self, expr: &'a Expr) -> bool {
         let mut reported = false;
         let mut operands: Vec<&'a Expr> = Vec::new();
         match expr {
@@ -757,7 +837,7 @@ impl<'a> Lowerer<'a> {
         depth: usize,
     ) -> Value {
         if depth > MAX_DEPTH {
-            return python_expr(self.module.text_of(expr));
+            return Value::Null;
         }
         let target = self.follow(expr);
         match self.classify(target) {
@@ -821,10 +901,52 @@ impl<'a> Lowerer<'a> {
                     .collect(),
             ),
             _ => {
-                self.check_python_conversion(target);
-                python_expr(self.module.text_of(expr))
+                if self.check_python_conversion(target) {
+                    return Value::Null;
+                }
+                let name = self.required_parameter(expr, hint);
+                let binding = Binding::Parameter(name);
+                let input =
+                    builder.add_input(hint, ferry_ir::PortType::Unknown, binding, self.span(expr));
+                Value::Input(input)
             }
         }
+    }
+
+    /// A value Python computes at definition time, which ferry does not evaluate: a new
+    /// pipeline parameter without a default (F0426), named after `hint`. The same
+    /// expression always gives the same parameter.
+    pub fn required_parameter(&mut self, expr: &'a Expr, hint: &str) -> String {
+        let key = expr.range().start().to_u32();
+        if let Some(name) = self.params.get(&key) {
+            return name.clone();
+        }
+        let name = self.param_namer.fresh(hint);
+        let written = self.module.text_of(expr).to_string();
+        let span = self.span(expr);
+        self.diagnostics.push(
+            Diagnostic::warning(
+                "F0426",
+                format!(
+                    "`{}` is computed by Python ferry does not evaluate; it became the pipeline parameter `{name}`, which has no default",
+                    short(&written)
+                ),
+            )
+            .with_primary(span, "computed at definition time")
+            .with_help("pass the value with its run.py flag or in configs/*.yaml"),
+        );
+        self.pipeline.params.push(Parameter {
+            name: name.clone(),
+            ty: ferry_ir::ParamType::String,
+            default: None,
+            span,
+            mapping: ferry_ir::Mapping::approximate(
+                format!("value `{}`", short(&written)),
+                "computed by Python at definition time; now a pipeline parameter to pass when running",
+            ),
+        });
+        self.params.insert(key, name.clone());
+        name
     }
 
     /// A runtime hint: constants as they are, parameters as `{parameter: name}`, other
@@ -832,10 +954,15 @@ impl<'a> Lowerer<'a> {
     pub fn hint_value(&mut self, expr: &'a Expr) -> Value {
         match self.classify(expr) {
             Thing::Const(v) => v,
-            Thing::Param(call) => Value::Object(vec![(
-                "parameter".to_string(),
-                Value::String(self.param_name(call, false)),
-            )]),
+            // Infrastructure: the parameter's default is the setting (`infra.rs`).
+            Thing::Param(call) => {
+                let name = self.param_name(call, false);
+                self.infra_params.insert(name.clone());
+                self.pipeline
+                    .param(&name)
+                    .and_then(|p| p.default.clone())
+                    .unwrap_or(Value::Null)
+            }
             Thing::SagemakerObject(call, class) => {
                 let mut fields = vec![("class".to_string(), Value::String(class))];
                 for keyword in call.arguments.keywords.iter() {
@@ -846,17 +973,29 @@ impl<'a> Lowerer<'a> {
                 }
                 Value::Object(fields)
             }
-            _ => python_expr(self.module.text_of(expr)),
+            // `image_uris.retrieve(framework, version)`: the image it names, as facts.
+            Thing::Python(Expr::Call(call)) if self.is_image_retrieve(call) => {
+                match self.image_retrieve(expr) {
+                    Some((framework, version)) => Value::Object(vec![
+                        ("framework".into(), Value::String(framework)),
+                        ("version".into(), version.map_or(Value::Null, Value::String)),
+                    ]),
+                    None => Value::Null,
+                }
+            }
+            // Computed at definition time: not a literal a configuration can hold.
+            _ => Value::Null,
         }
     }
 }
 
-/// Python kept as written, for values ferry does not evaluate.
-pub fn python_expr(text: &str) -> Value {
-    Value::Object(vec![(
-        "python".to_string(),
-        Value::String(text.to_string()),
-    )])
+/// At most 60 characters of source text, for messages.
+pub fn short(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(60) {
+        Some((i, _)) => format!("{}...", &one_line[..i]),
+        None => one_line,
+    }
 }
 
 fn class_name(class: ParamClass) -> &'static str {

@@ -251,6 +251,31 @@ impl Code {
                     .iter()
                     .map(|(k, v)| (Code::str_lit(k), Code::value(v, input))),
             ),
+            Value::Join { separator, parts } => py!(
+                "{}.join([{}])",
+                Code::str_lit(separator),
+                Code::join(
+                    parts.iter().map(|p| match p {
+                        Value::String(s) => Code::str_lit(s),
+                        other => py!("str({})", Code::value(other, input)),
+                    }),
+                    ", "
+                )
+            ),
+            Value::Runtime(fact) => py!("execution_fact({})", Code::str_lit(fact)),
+        }
+    }
+
+    /// Whether `v` reads a fact of the running execution (its code calls
+    /// `execution_fact`, which the module must import).
+    pub fn reads_runtime(v: &Value) -> bool {
+        match v {
+            Value::Runtime(_) => true,
+            Value::Array(items) | Value::Join { parts: items, .. } => {
+                items.iter().any(Code::reads_runtime)
+            }
+            Value::Object(fields) => fields.iter().any(|(_, v)| Code::reads_runtime(v)),
+            _ => false,
         }
     }
 

@@ -29,6 +29,8 @@ pub fn yaml_value(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.clone(),
         Value::String(s) | Value::Input(s) => serde_json::to_string(s).unwrap_or_default(),
+        // Known only while the step runs: never a configuration value.
+        Value::Join { .. } | Value::Runtime(_) => "null".into(),
         Value::Array(items) => format!(
             "[{}]",
             items.iter().map(yaml_value).collect::<Vec<_>>().join(", ")

@@ -18,6 +18,8 @@ pub struct Context<'s> {
     pub first_party: BTreeSet<String>,
     /// Distributions (pyproject dependencies) the emitted code needs beyond ZenML.
     pub requirements: BTreeSet<String>,
+    /// Where the project is meant to run.
+    pub target: crate::Target,
     /// Some module uses the run-time helper for computed values (`computed.rs`).
     pub uses_asl_runtime: bool,
 }
@@ -33,6 +35,7 @@ impl<'s> Context<'s> {
                 .map(str::to_string)
                 .collect(),
             requirements: BTreeSet::new(),
+            target: crate::Target::Local,
             uses_asl_runtime: false,
         }
     }

@@ -30,6 +30,8 @@ const RESERVED: &[&str] = &[
     "pipeline_failed_error",
     "unresolved",
     "boto3",
+    "_container",
+    "scripts",
     "ferry_runtime",
     "rt",
 ];

@@ -15,6 +15,10 @@ use crate::writer::Writer;
 /// What the emitted body does.
 pub enum BodyKind {
     Translated,
+    /// Translated, with a change against the source the `# Migration note:` names.
+    Noted {
+        note: String,
+    },
     /// The body raises NotImplementedError: why, and what to do instead.
     StandIn {
         reason: String,
@@ -35,11 +39,24 @@ fn translated() -> Body {
     }
 }
 
-fn stand_in(w: &mut Writer, reason: String, redesign: String, extra: Option<Code>) -> Body {
+pub(crate) fn stand_in(
+    w: &mut Writer,
+    step: &Step,
+    reason: String,
+    redesign: String,
+    extra: Option<Code>,
+) -> Body {
     let message = Code::str_lit(&format!("{reason}: {redesign}"));
     match extra {
         Some(extra) => w.line(py!("raise NotImplementedError({}, {})", message, extra)),
         None => w.line(py!("raise NotImplementedError({})", message)),
+    }
+    if step.outputs.len() > 1 {
+        // ZenML counts a step's outputs by the tuple it returns; the raise ends the
+        // step first.
+        w.comment("The tuple tells ZenML how many outputs the step has.");
+        let nones: Vec<Code> = step.outputs.iter().map(|_| Code::text("None")).collect();
+        w.line(py!("return {}", Code::join(nones, ", ")));
     }
     Body {
         kind: BodyKind::StandIn { reason, redesign },
@@ -57,7 +74,7 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
             step.mapping.note.clone()
         };
         let reason = format!("{} has no ZenML equivalent", step.mapping.construct);
-        return stand_in(w, reason, redesign, None);
+        return stand_in(w, step, reason, redesign, None);
     }
     let has_outputs = !step.outputs.is_empty();
     match &step.kind {
@@ -83,6 +100,7 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
                 );
                 return stand_in(
                     w,
+                    step,
                     format!("the body of {} does not parse", step.display_name),
                     "fix the body in the source".into(),
                     None,
@@ -119,14 +137,23 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
         StepKind::Fail { error, cause } => {
             imports.from("steps.errors", "PipelineFailedError");
             let text = |s: &Option<String>| s.as_deref().map_or(Code::text("None"), Code::str_lit);
+            // A message computed while the pipeline runs arrives as the `message` input.
+            let cause = match (cause, step.inputs.iter().find(|i| i.name == "message")) {
+                (None, Some(_)) => py!("str({})", param_name(step, "message")),
+                _ => text(cause),
+            };
             w.line(py!(
                 "raise PipelineFailedError(error={}, cause={})",
                 text(error),
-                text(cause)
+                cause
             ));
             translated()
         }
+        StepKind::Container(job) => crate::container_jobs::emit(step, job, w, imports, cx),
         StepKind::Transform { template } => {
+            if Code::reads_runtime(template) {
+                imports.from("steps._container.contract", "execution_fact");
+            }
             if has_outputs {
                 w.line(py!("return {}", Code::value(template, &input)));
             }
@@ -247,6 +274,7 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
             w.line(py!("job_config = {}", Code::value(config, &input)));
             stand_in(
                 w,
+                step,
                 format!("ferry does not run {job} jobs yet"),
                 format!("launch the {job} job with the SageMaker SDK using job_config"),
                 Some(Code::text("job_config")),
@@ -254,12 +282,14 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
         }
         StepKind::Activity { arn } => stand_in(
             w,
+            step,
             format!("activity {arn} needs a worker"),
             "redesign it as a step".into(),
             None,
         ),
         StepKind::Opaque { construct, .. } => stand_in(
             w,
+            step,
             format!("{construct} is not translated"),
             "redesign this step".into(),
             None,

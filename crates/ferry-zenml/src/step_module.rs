@@ -40,6 +40,8 @@ const BODY_LOCALS: &[&str] = &[
     "job_config",
     "target",
     "step",
+    "job_spec",
+    "results",
     "rt",
 ];
 
@@ -119,16 +121,16 @@ pub fn projection_code(projection: &[Segment]) -> Code {
     )
 }
 
-fn return_annotation(step: &Step, imports: &mut Imports) -> Code {
+fn return_annotation(step: &Step, imports: &mut Imports, target: crate::Target) -> Code {
     let annotated: Vec<Code> = step
         .outputs
         .iter()
         .map(|o| {
-            py!(
-                "Annotated[{}, {}]",
-                types::port(o.ty),
-                Code::str_lit(&o.name)
-            )
+            let ty = match &step.kind {
+                StepKind::Container(job) => crate::container_jobs::output_type(job, o, target),
+                _ => types::port(o.ty),
+            };
+            py!("Annotated[{}, {}]", ty, Code::str_lit(&o.name))
         })
         .collect();
     if !annotated.is_empty() {
@@ -250,7 +252,7 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
         params.sort_by_key(|p| p.default.is_some());
         params
     };
-    let ret = return_annotation(step, &mut imports);
+    let ret = return_annotation(step, &mut imports, cx.target);
 
     // The body first: it decides the imports and whether the step is a stand-in.
     let mut body = Writer::at_depth(1);
@@ -314,6 +316,19 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
                 d = d.with_flag(flag);
             }
             cx.diagnostics.push(d);
+        }
+        (BodyKind::Noted { note }, class) => {
+            let mut issue = Vec::new();
+            if class == MappingClass::Approximate {
+                let approximate = approximate_note(step);
+                w.note(&approximate);
+                issue.push(approximate);
+            }
+            w.note(note);
+            issue.push(note.clone());
+            issue.extend(step.notes.iter().chain(&notes).cloned());
+            cx.record
+                .push(entry(Disposition::Approximate).issue(issue.join("; ")));
         }
         (BodyKind::Translated, MappingClass::Approximate) => {
             let note = approximate_note(step);

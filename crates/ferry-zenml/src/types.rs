@@ -30,7 +30,7 @@ pub fn literal(v: &Value) -> Code {
         Value::Bool(_) => "bool",
         Value::Number(n) if n.contains(['.', 'e', 'E']) => "float",
         Value::Number(_) => "int",
-        Value::String(_) => "str",
+        Value::String(_) | Value::Join { .. } | Value::Runtime(_) => "str",
         Value::Array(_) => "list[Any]",
         Value::Object(_) => "dict[str, Any]",
         Value::Null | Value::Input(_) => "Any",

@@ -8,9 +8,10 @@ use super::lex::{
     skip_ws, span, string, unsigned,
 };
 use crate::{
-    Binding, BranchRule, CachePolicy, Catch, CompareOp, Condition, Dependency, Edge, EdgeKind,
-    Frontend, Input, IntegrationPattern, Mapping, MappingClass, ModelRegistration, Output,
-    ParamType, Parameter, Pipeline, Placeholder, PlaceholderKind, PortType, ProjectFile, Resource,
+    Binding, BranchRule, CachePolicy, Catch, Channel, CompareOp, Condition, ContainerJob,
+    Dependency, Edge, EdgeKind, Frontend, Input, IntegrationPattern, JobKind, Launch, Mapping,
+    MappingClass, ModelRegistration, Output, ParamType, Parameter, Pipeline, Placeholder,
+    PlaceholderKind, PortType, Program, ProjectFile, PropertyFileSpec, Resource, ResultDir,
     RetryPolicy, Segment, SourceRef, Step, StepKind, Trigger, TriggerKind, Value, Workflow,
 };
 
@@ -693,12 +694,145 @@ fn step_kind(i: &str, depth: usize) -> PResult<'_, StepKind> {
             let (i, config) = value(i, depth)?;
             Ok((i, StepKind::Opaque { construct, config }))
         }
+        "container" => {
+            let (i, job) = container(i, depth)?;
+            Ok((i, StepKind::Container(Box::new(job))))
+        }
         _ => cut_fail(
             at,
             "F0101",
-            "a step kind: script, job, python, service, lambda, activity, transform, branch, fail, succeed, wait, map, parallel or opaque",
+            "a step kind: script, job, python, service, lambda, activity, transform, branch, fail, succeed, wait, map, parallel, opaque or container",
         ),
     }
+}
+
+fn container(i: &str, depth: usize) -> PResult<'_, ContainerJob> {
+    let at = skip_ws(i);
+    let (i, word) = ident(i)?;
+    let Some(kind) = JobKind::parse(word) else {
+        return cut_fail(
+            at,
+            "F0101",
+            "a job kind: processing, training, tuning, transform, create_model, register_model or quality_check",
+        );
+    };
+    let (i, _) = punct("{")(i)?;
+    let (i, _) = expect(kw("program"), "`program`")(i)?;
+    let at = skip_ws(i);
+    let (i, word) = ident(i)?;
+    let (mut i, program) = match word {
+        "script" => {
+            let (i, code_dir) = string(i)?;
+            let (i, entry) = string(i)?;
+            let (i, interpreter) = list(i, string)?;
+            (
+                i,
+                Program::Script {
+                    code_dir,
+                    entry,
+                    interpreter,
+                },
+            )
+        }
+        "builtin" => {
+            let (i, algorithm) = string(i)?;
+            let (i, version) = string(i)?;
+            (i, Program::Builtin { algorithm, version })
+        }
+        "image" => {
+            let (i, image) = value(i, depth)?;
+            (i, Program::Image { image })
+        }
+        "missing" => {
+            let (i, expected) = string(i)?;
+            (i, Program::Missing { expected })
+        }
+        "service" => (i, Program::Service),
+        _ => {
+            return cut_fail(
+                at,
+                "F0101",
+                "a program: script, builtin, image, missing or service",
+            );
+        }
+    };
+    let mut job = ContainerJob::new(kind, program);
+    while let Ok((rest, _)) = kw("channel")(i) {
+        let (rest, input) = name(rest)?;
+        let (rest, channel) = string(rest)?;
+        let (rest, path) = string(rest)?;
+        let (rest, _) = kw("content_type")(rest)?;
+        let (rest, content_type) = opt_string(rest)?;
+        job.channels.push(Channel {
+            input,
+            name: channel,
+            path,
+            content_type,
+        });
+        i = rest;
+    }
+    while let Ok((rest, _)) = kw("result")(i) {
+        let (rest, output) = name(rest)?;
+        let (rest, path) = string(rest)?;
+        job.results.push(ResultDir { output, path });
+        i = rest;
+    }
+    while let Ok((rest, _)) = kw("property_file")(i) {
+        let (rest, file) = string(rest)?;
+        let (rest, output) = name(rest)?;
+        let (rest, result) = name(rest)?;
+        let (rest, path) = string(rest)?;
+        job.property_files.push(PropertyFileSpec {
+            name: file,
+            output,
+            result,
+            path,
+        });
+        i = rest;
+    }
+    if let Ok((rest, _)) = kw("arguments")(i) {
+        let (rest, v) = value(rest, depth)?;
+        let Value::Array(items) = v else {
+            return cut_fail(rest, "F0101", "a list of arguments");
+        };
+        job.arguments = items;
+        i = rest;
+    }
+    if let Ok((rest, _)) = kw("hyperparameters")(i) {
+        let (rest, v) = value(rest, depth)?;
+        let Value::Object(fields) = v else {
+            return cut_fail(rest, "F0101", "an object of hyperparameters");
+        };
+        job.hyperparameters = fields;
+        i = rest;
+    }
+    if let Ok((rest, _)) = kw("environment")(i) {
+        let (rest, v) = value(rest, depth)?;
+        let Value::Object(fields) = v else {
+            return cut_fail(rest, "F0101", "an object of environment variables");
+        };
+        job.environment = fields;
+        i = rest;
+    }
+    let (rest, _) = expect(kw("settings"), "`settings`")(i)?;
+    let (rest, settings) = value(rest, depth)?;
+    job.settings = settings;
+    i = rest;
+    if let Ok((rest, _)) = kw("launch")(i) {
+        let (rest, class) = string(rest)?;
+        let (rest, arguments) = value(rest, depth)?;
+        let (rest, method) = string(rest)?;
+        let (rest, method_arguments) = value(rest, depth)?;
+        job.launch = Some(Launch {
+            class,
+            arguments,
+            method,
+            method_arguments,
+        });
+        i = rest;
+    }
+    let (i, _) = expect(punct("}"), "`}` closing the container job")(i)?;
+    Ok((i, job))
 }
 
 fn opt_binding(i: &str, depth: usize) -> PResult<'_, Option<Binding>> {
@@ -871,6 +1005,15 @@ pub(super) fn value(i: &str, depth: usize) -> PResult<'_, Value> {
     if let Some(rest) = i.strip_prefix('$') {
         let (rest, input) = name(rest)?;
         return Ok((rest, Value::Input(input)));
+    }
+    if let Ok((rest, _)) = kw("join")(i) {
+        let (rest, separator) = string(rest)?;
+        let (rest, parts) = list(rest, |x| value(x, depth))?;
+        return Ok((rest, Value::Join { separator, parts }));
+    }
+    if let Ok((rest, _)) = kw("runtime")(i) {
+        let (rest, fact) = string(rest)?;
+        return Ok((rest, Value::Runtime(fact)));
     }
     if i.starts_with('[') {
         let (rest, items) = list(i, |x| value(x, depth))?;

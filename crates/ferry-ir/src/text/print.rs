@@ -3,8 +3,8 @@ use std::fmt::Write;
 use ferry_diagnostics::Span;
 
 use crate::{
-    Binding, BranchRule, Condition, EdgeKind, Mapping, Parameter, Pipeline, Segment, Step,
-    StepKind, TriggerKind, Value, Workflow,
+    Binding, BranchRule, Condition, ContainerJob, EdgeKind, Mapping, Parameter, Pipeline, Program,
+    Segment, Step, StepKind, TriggerKind, Value, Workflow,
 };
 
 /// The one escaping function of the text form: a double-quoted string in which every
@@ -70,6 +70,12 @@ pub fn value(v: &Value) -> String {
         Value::Number(n) => n.clone(),
         Value::String(s) => quote(s),
         Value::Input(input) => format!("${}", name(input)),
+        Value::Join { separator, parts } => format!(
+            "join {} [{}]",
+            quote(separator),
+            parts.iter().map(value).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Runtime(fact) => format!("runtime {}", quote(fact)),
         Value::Array(items) => format!(
             "[{}]",
             items.iter().map(value).collect::<Vec<_>>().join(", ")
@@ -443,7 +449,83 @@ impl Printer {
                 quote(construct),
                 value(config)
             )),
+            StepKind::Container(job) => self.container(&head, job),
         }
+    }
+
+    fn container(&mut self, head: &str, job: &ContainerJob) {
+        self.line(&format!("{head} {} {{", job.job.as_str()));
+        self.depth += 1;
+        let program = match &job.program {
+            Program::Script {
+                code_dir,
+                entry,
+                interpreter,
+            } => format!(
+                "script {} {} {}",
+                quote(code_dir),
+                quote(entry),
+                strings(interpreter)
+            ),
+            Program::Builtin { algorithm, version } => {
+                format!("builtin {} {}", quote(algorithm), quote(version))
+            }
+            Program::Image { image } => format!("image {}", value(image)),
+            Program::Missing { expected } => format!("missing {}", quote(expected)),
+            Program::Service => "service".to_string(),
+        };
+        self.line(&format!("program {program}"));
+        for c in &job.channels {
+            self.line(&format!(
+                "channel {} {} {} content_type {}",
+                name(&c.input),
+                quote(&c.name),
+                quote(&c.path),
+                opt_string(&c.content_type)
+            ));
+        }
+        for r in &job.results {
+            self.line(&format!("result {} {}", name(&r.output), quote(&r.path)));
+        }
+        for f in &job.property_files {
+            self.line(&format!(
+                "property_file {} {} {} {}",
+                quote(&f.name),
+                name(&f.output),
+                name(&f.result),
+                quote(&f.path)
+            ));
+        }
+        if !job.arguments.is_empty() {
+            self.line(&format!(
+                "arguments {}",
+                value(&Value::Array(job.arguments.clone()))
+            ));
+        }
+        if !job.hyperparameters.is_empty() {
+            self.line(&format!(
+                "hyperparameters {}",
+                value(&Value::Object(job.hyperparameters.clone()))
+            ));
+        }
+        if !job.environment.is_empty() {
+            self.line(&format!(
+                "environment {}",
+                value(&Value::Object(job.environment.clone()))
+            ));
+        }
+        self.line(&format!("settings {}", value(&job.settings)));
+        if let Some(l) = &job.launch {
+            self.line(&format!(
+                "launch {} {} {} {}",
+                quote(&l.class),
+                value(&l.arguments),
+                quote(&l.method),
+                value(&l.method_arguments)
+            ));
+        }
+        self.depth -= 1;
+        self.line("}");
     }
 }
 
