@@ -26,17 +26,20 @@ pub struct Options {
     pub batch_files: usize,
     pub only: Vec<String>,
     pub caps: child::Caps,
+    /// Write the scaling inputs here and exit (for profiling one of them).
+    pub generate: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: ferry-bench [--ferry PATH] [--python PATH] [--corpus DIR] [--work DIR]
                    [--rounds N] [--quick] [--batch-files N] [--max-rss-mib N] [--timeout-s N]
-                   [--only corpus|scaling|batch]...
+                   [--only corpus|scaling|batch]... [--generate DIR]
   --ferry      the ferry binary (default: `ferry` next to this executable)
   --corpus     folder with asl/, sagemaker/, dagster/ (default: ../shared/corpus)
   --work       scratch folder, emptied first (default: /dev/shm/ferry-bench if /dev/shm
                exists, else the system temp folder): outputs go there, so put it on tmpfs
   --rounds     runs per corpus measurement, the median is reported (default 5)
   --quick      the first two sizes of each series, a 1,000-file batch
+  --generate   only write the scaling series' inputs into DIR (to profile one)
 ";
 
 fn parse_args() -> Result<Options, String> {
@@ -59,6 +62,7 @@ fn parse_args() -> Result<Options, String> {
         quick: false,
         batch_files: 5_000,
         only: Vec::new(),
+        generate: None,
         caps: child::Caps {
             max_rss_bytes: 4 << 30,
             timeout: Duration::from_secs(120),
@@ -83,6 +87,7 @@ fn parse_args() -> Result<Options, String> {
             "--max-rss-mib" => o.caps.max_rss_bytes = number(value()?)? << 20,
             "--timeout-s" => o.caps.timeout = Duration::from_secs(number(value()?)?),
             "--only" => o.only.push(value()?),
+            "--generate" => o.generate = Some(value()?.into()),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -104,6 +109,17 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(dir) = &options.generate {
+        std::fs::create_dir_all(dir).expect("folder for the generated inputs");
+        for series in inputs::Series::ALL {
+            for n in series.sizes(options.quick) {
+                let path = dir.join(series.file_name(n));
+                std::fs::write(&path, series.generate(n)).expect("generated input");
+                println!("{}", path.display());
+            }
+        }
+        return;
+    }
     if !options.ferry.is_file() {
         eprintln!(
             "no ferry binary at `{}` (cargo build --release -p ferry-cli, or --ferry)",

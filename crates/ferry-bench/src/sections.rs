@@ -395,9 +395,15 @@ pub fn batch(o: &Options) {
             s(&out),
             s(&dir),
         ];
+        // A batch takes minutes, not seconds: only the memory cap applies.
+        let caps = child::Caps {
+            timeout: o.caps.timeout.max(Duration::from_secs(1800)),
+            ..o.caps
+        };
         let (wall, cpu, run) = ferry_median(
             &Options {
                 rounds: o.rounds.min(3),
+                caps,
                 ..o.clone()
             },
             &args,

@@ -21,6 +21,7 @@ pub mod expr;
 mod handlers;
 mod imports;
 mod layout;
+mod memo;
 mod names;
 mod next_steps;
 mod pipeline_module;
