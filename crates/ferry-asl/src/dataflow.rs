@@ -50,6 +50,18 @@ pub struct Object {
     weight: usize,
 }
 
+impl Object {
+    /// The fields this object knows, by name.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// Where its other fields come from (None: it has no others).
+    pub fn rest(&self) -> Option<&Abs> {
+        self.rest.as_ref()
+    }
+}
+
 impl PartialEq for Abs {
     fn eq(&self, other: &Abs) -> bool {
         match (self, other) {
