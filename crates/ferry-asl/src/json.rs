@@ -2,6 +2,8 @@
 //! and key, the exact text of numbers, and every duplicate key. Nesting is bounded and
 //! the reader uses an explicit stack, so deep input cannot overflow the call stack.
 
+use std::collections::HashMap;
+
 use ferry_diagnostics::{Diagnostic, FileId, Span};
 
 use crate::doc::{Key, Kind, Node};
@@ -17,7 +19,39 @@ enum Frame {
         start: usize,
         fields: Vec<(Key, Node)>,
         pending: Option<Key>,
+        /// Position of each key in `fields`, built once the object is big enough for a
+        /// linear scan per key to matter (duplicate detection stays linear overall).
+        index: Option<HashMap<String, usize>>,
     },
+}
+
+/// Objects with fewer fields look for a duplicate key by scanning.
+const SCAN_FIELDS: usize = 16;
+
+/// The position of an earlier field named `key`, remembering `key` at the position it
+/// is about to take.
+fn earlier_key(
+    fields: &[(Key, Node)],
+    index: &mut Option<HashMap<String, usize>>,
+    key: &str,
+) -> Option<usize> {
+    if index.is_none() && fields.len() < SCAN_FIELDS {
+        return fields.iter().position(|(k, _)| k.text == key);
+    }
+    let index = index.get_or_insert_with(|| {
+        let mut map = HashMap::with_capacity(fields.len() * 2);
+        for (i, (k, _)) in fields.iter().enumerate() {
+            map.entry(k.text.clone()).or_insert(i);
+        }
+        map
+    });
+    match index.get(key) {
+        Some(&i) => Some(i),
+        None => {
+            index.insert(key.to_string(), fields.len());
+            None
+        }
+    }
 }
 
 struct Reader<'a> {
@@ -215,7 +249,10 @@ pub fn parse(text: &str, file: FileId) -> (Option<Node>, Vec<Diagnostic>) {
         r.skip_ws();
         // Inside an object, read the key and colon first.
         if let Some(Frame::Object {
-            pending, fields, ..
+            pending,
+            fields,
+            index,
+            ..
         }) = stack.last_mut()
             && pending.is_none()
         {
@@ -226,7 +263,9 @@ pub fn parse(text: &str, file: FileId) -> (Option<Node>, Vec<Diagnostic>) {
                         Ok(k) => k,
                         Err(d) => return (None, vec![d]),
                     };
-                    if let Some((first, _)) = fields.iter().find(|(k, _)| k.text == key) {
+                    if let Some((first, _)) =
+                        earlier_key(fields, index, &key).and_then(|i| fields.get(i))
+                    {
                         diagnostics.push(
                             Diagnostic::error("F0302", format!("duplicate key `{key}`"))
                                 .with_primary(span, "second occurrence")
@@ -307,6 +346,7 @@ pub fn parse(text: &str, file: FileId) -> (Option<Node>, Vec<Diagnostic>) {
                             start,
                             fields: Vec::new(),
                             pending: None,
+                            index: None,
                         }
                     } else {
                         Frame::Array {

@@ -30,7 +30,7 @@ pub fn template_abs(node: &Node, raw: &Abs, depth: usize) -> Abs {
     }
     match &node.kind {
         Kind::Object(fields) => {
-            let mut out = BTreeMap::new();
+            let mut out = Vec::with_capacity(fields.len());
             for (key, value) in fields {
                 let (name, v) = match key.text.strip_suffix(".$") {
                     Some(bare) => {
@@ -59,9 +59,9 @@ pub fn template_abs(node: &Node, raw: &Abs, depth: usize) -> Abs {
                     }
                     None => (key.text.clone(), template_abs(value, raw, depth + 1)),
                 };
-                out.insert(name, v);
+                out.push((name, v));
             }
-            Abs::Obj(out, None)
+            Abs::object(out, None)
         }
         _ if has_dynamic_keys(node, depth) => {
             Abs::Unknown("a template array with computed fields".into())
@@ -92,16 +92,13 @@ pub fn output_abs(
                 Err(_) => Abs::Unknown("the JSONata Output expression is not translated".into()),
             },
         },
-        Kind::Object(fields) => Abs::Obj(
-            fields
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.text.clone(),
-                        output_abs(v, input, result, result_mapped, vars, depth + 1),
-                    )
-                })
-                .collect(),
+        Kind::Object(fields) => Abs::object(
+            fields.iter().map(|(k, v)| {
+                (
+                    k.text.clone(),
+                    output_abs(v, input, result, result_mapped, vars, depth + 1),
+                )
+            }),
             None,
         ),
         Kind::Array(items) => {

@@ -347,9 +347,10 @@ impl MachineLowering<'_, '_> {
             return Err("the value is an object assembled by earlier states".into());
         }
         match whole {
-            Abs::Obj(fields, rest) => {
-                let mut members = Vec::with_capacity(fields.len());
-                for (key, value) in fields {
+            Abs::Obj(o) => {
+                let (fields, rest) = (o.fields(), o.rest());
+                let mut members = Vec::with_capacity(fields.size());
+                for (key, value) in fields.iter() {
                     let value = self.assemble(value, ports, namer, key, span, depth + 1)?;
                     members.push((Expr::String(key.clone()), value));
                 }

@@ -283,6 +283,10 @@ pub fn compile_all(units: Vec<Unit>, options: &DriveOptions, jobs: Option<usize>
 /// done, so output streams in the order of the inputs whatever the thread count.
 /// `done` is called on the calling thread once per finished unit, in completion
 /// order (for a progress bar).
+///
+/// Workers take units in input order and never run more than [`WINDOW_PER_THREAD`]
+/// units per thread ahead of the first one not yet handed to `sink`, so the reorder
+/// buffer (and the memory of results waiting in it) stays small however long the batch.
 pub fn compile_each<R: Send>(
     units: Vec<Unit>,
     options: &DriveOptions,
@@ -291,44 +295,107 @@ pub fn compile_each<R: Send>(
     mut done: impl FnMut(),
     mut sink: impl FnMut(usize, R),
 ) {
-    use rayon::prelude::*;
+    use std::sync::{Condvar, Mutex, PoisonError};
+    let total = units.len();
+    let threads = jobs
+        .filter(|&j| j > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, total.max(1));
+    let window = threads * WINDOW_PER_THREAD;
     let gate = MemoryGate::new(options.limits.memory_budget);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
-        .build()
-        .ok();
+    let queue = Mutex::new(Queue {
+        units: units.into_iter().enumerate(),
+        taken: 0,
+        sunk: 0,
+        aborted: false,
+    });
+    let moved = Condvar::new();
     let (sender, receiver) = std::sync::mpsc::channel::<(usize, R)>();
     std::thread::scope(|scope| {
-        let gate = &gate;
-        let work = &work;
-        scope.spawn(move || {
-            let run = || {
-                units
-                    .into_par_iter()
-                    .enumerate()
-                    .for_each_with(sender, |tx, (i, u)| {
-                        let admitted = gate.admit(limits::memory_estimate(input_bytes(&u)));
-                        let result = work(i, compile_unit(u, options));
-                        drop(admitted);
-                        let _ = tx.send((i, result));
-                    })
+        for _ in 0..threads {
+            let (queue, moved, gate, work, tx) = (&queue, &moved, &gate, &work, sender.clone());
+            let worker = move || {
+                // A panic outside the phases' own guards stops the other workers
+                // instead of leaving them waiting for a result that never comes.
+                struct Abort<'q, I>(&'q Mutex<Queue<I>>, &'q Condvar);
+                impl<I> Drop for Abort<'_, I> {
+                    fn drop(&mut self) {
+                        if std::thread::panicking() {
+                            self.0
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .aborted = true;
+                            self.1.notify_all();
+                        }
+                    }
+                }
+                let _abort = Abort(queue, moved);
+                loop {
+                    let (i, unit) = {
+                        let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+                        while !q.aborted && q.taken < total && q.taken >= q.sunk + window {
+                            q = moved.wait(q).unwrap_or_else(PoisonError::into_inner);
+                        }
+                        if q.aborted {
+                            return;
+                        }
+                        match q.units.next() {
+                            Some(next) => {
+                                q.taken += 1;
+                                next
+                            }
+                            None => return,
+                        }
+                    };
+                    let admitted = gate.admit(limits::memory_estimate(input_bytes(&unit)));
+                    let result = work(i, compile_unit(unit, options));
+                    drop(admitted);
+                    if tx.send((i, result)).is_err() {
+                        return;
+                    }
+                }
             };
-            match &pool {
-                Some(pool) => pool.install(run),
-                None => run(),
+            let spawned = std::thread::Builder::new()
+                .name("ferry-worker".into())
+                .stack_size(STACK_BYTES)
+                .spawn_scoped(scope, worker);
+            if let Err(e) = spawned {
+                // Fewer workers than asked (the system refused a thread): the others
+                // carry on; with none at all, nothing can be compiled.
+                eprintln!("ferry: cannot start a worker thread: {e}");
             }
-        });
+        }
+        drop(sender);
         let mut pending = std::collections::BTreeMap::new();
         let mut next = 0usize;
         for (i, result) in receiver {
             done();
             pending.insert(i, result);
+            let before = next;
             while let Some(result) = pending.remove(&next) {
                 sink(next, result);
                 next += 1;
             }
+            if next != before {
+                queue.lock().unwrap_or_else(PoisonError::into_inner).sunk = next;
+                moved.notify_all();
+            }
         }
     });
+}
+
+/// Units each worker thread may run ahead of the first unit not yet printed.
+pub const WINDOW_PER_THREAD: usize = 4;
+
+/// The work queue of [`compile_each`].
+struct Queue<I> {
+    units: I,
+    /// Units handed to workers so far (always a prefix of the input order).
+    taken: usize,
+    /// Units handed to the sink so far.
+    sunk: usize,
+    /// A worker panicked: the others stop taking units.
+    aborted: bool,
 }
 
 /// Compile one file (detecting its front end unless `forced`), as `ferry check` would.

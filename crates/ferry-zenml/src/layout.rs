@@ -43,7 +43,25 @@ pub fn format_python(source: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Formatted texts of modules without marks or markers (the run-time helper), by text.
+static PLAIN: std::sync::LazyLock<crate::memo::Memo<Option<String>>> =
+    std::sync::LazyLock::new(crate::memo::Memo::new);
+
 pub fn format(module: Unformatted) -> Result<Formatted, SyntaxError> {
+    if module.marks.is_empty() && module.markers.is_empty() {
+        let text = PLAIN.get(&module.text, || {
+            format_module_source(&module.text, options())
+                .ok()
+                .map(|p| p.into_code())
+        });
+        if let Some(text) = text.as_ref() {
+            return Ok(Formatted {
+                text: text.clone(),
+                ranges: Vec::new(),
+                markers: Vec::new(),
+            });
+        }
+    }
     let options = options().with_source_map_generation(SourceMapGeneration::Enabled);
     let printed = match format_module_source(&module.text, options) {
         Ok(p) => p,

@@ -23,6 +23,7 @@ mod handlers;
 mod imports;
 mod layout;
 mod lint_policy;
+mod memo;
 mod names;
 mod next_steps;
 mod pipeline_module;

@@ -16,10 +16,12 @@ pub struct ModuleIndex {
 }
 
 impl ModuleIndex {
-    pub fn new(files: &BTreeMap<String, String>) -> Self {
+    /// The index of a project's `.py` modules, each with its top-level names (None: a
+    /// star import makes it open, or it does not parse).
+    pub fn new<'a>(files: impl IntoIterator<Item = (&'a str, Option<BTreeSet<String>>)>) -> Self {
         let mut modules = BTreeMap::new();
         let mut packages = BTreeSet::new();
-        for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".py")) {
+        for (path, names) in files {
             let Some(name) = module_name(path) else {
                 continue;
             };
@@ -33,9 +35,6 @@ impl ModuleIndex {
             for depth in 1..=package_depth {
                 packages.insert(parts[..depth].join("."));
             }
-            let names = ruff_python_parser::parse_module(text)
-                .ok()
-                .and_then(|p| top_level_names(&p.syntax().body));
             modules.insert(name, names);
         }
         ModuleIndex { modules, packages }
@@ -72,7 +71,7 @@ fn module_name(path: &str) -> Option<String> {
 }
 
 /// The names a module binds at its top level, outside functions and classes.
-fn top_level_names(body: &[Stmt]) -> Option<BTreeSet<String>> {
+pub(super) fn top_level_names(body: &[Stmt]) -> Option<BTreeSet<String>> {
     let mut names = BTreeSet::new();
     let mut open = false;
     collect_top_level(body, &mut names, &mut open);

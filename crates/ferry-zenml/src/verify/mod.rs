@@ -27,18 +27,63 @@ pub fn verify_project(
     files: &BTreeMap<String, String>,
     provided: &BTreeSet<String>,
 ) -> Vec<Problem> {
-    let modules = imports::ModuleIndex::new(files);
+    // Each module is parsed once (and a module that recurs in every project, once per
+    // process); the index and the checks read the same tree.
+    let facts: Vec<(&String, &String, std::sync::Arc<Facts>)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".py"))
+        .map(|(p, t)| (p, t, FACTS.get(t, || Facts::of(t))))
+        .collect();
+    let modules = imports::ModuleIndex::new(
+        facts
+            .iter()
+            .map(|(p, _, f)| (p.as_str(), f.top_level.clone())),
+    );
     let mut problems = Vec::new();
-    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".py")) {
-        problems.extend(verify_module(path, text, &modules, provided));
+    for (path, text, facts) in &facts {
+        problems.extend(verify_module(path, text, facts, &modules, provided));
     }
     problems.sort();
     problems
 }
 
+/// What verifying a module needs from its text alone.
+struct Facts {
+    parsed: Result<
+        ruff_python_parser::Parsed<ruff_python_ast::ModModule>,
+        ruff_python_parser::ParseError,
+    >,
+    /// Top-level names (None: a star import, or the text does not parse).
+    top_level: Option<BTreeSet<String>>,
+    /// Names findings (empty when the text does not parse).
+    names: Vec<Finding>,
+}
+
+impl Facts {
+    fn of(text: &str) -> Facts {
+        let parsed = ruff_python_parser::parse_module(text);
+        let (top_level, names) = match &parsed {
+            Ok(p) => (
+                imports::top_level_names(&p.syntax().body),
+                names::check(p.syntax()),
+            ),
+            Err(_) => (None, Vec::new()),
+        };
+        Facts {
+            parsed,
+            top_level,
+            names,
+        }
+    }
+}
+
+static FACTS: std::sync::LazyLock<crate::memo::Memo<Facts>> =
+    std::sync::LazyLock::new(crate::memo::Memo::new);
+
 fn verify_module(
     path: &str,
     text: &str,
+    facts: &Facts,
     modules: &imports::ModuleIndex,
     provided: &BTreeSet<String>,
 ) -> Vec<Problem> {
@@ -55,7 +100,7 @@ fn verify_module(
             "the generated file contains a NUL byte, which CPython rejects".into(),
         )];
     }
-    let parsed = match ruff_python_parser::parse_module(text) {
+    let parsed = match &facts.parsed {
         Ok(p) => p,
         Err(e) => {
             return vec![problem(
@@ -65,10 +110,11 @@ fn verify_module(
             )];
         }
     };
-    let mut out: Vec<Problem> = names::check(parsed.syntax())
-        .into_iter()
+    let mut out: Vec<Problem> = facts
+        .names
+        .iter()
         .map(|f| {
-            let (code, message) = describe(&f, text);
+            let (code, message) = describe(f, text);
             problem(f.offset, code, message)
         })
         .collect();
