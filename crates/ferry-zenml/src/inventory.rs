@@ -239,7 +239,7 @@ fn pipeline(workflow: &Workflow, plan: &Plan, cx: &Context, index: usize) -> Jso
             json!({"function": function, "row": row(cx, e)})
         })
         .collect();
-    let smoke = smoke(plan, &key, p.dynamic, &stand_ins);
+    let smoke = smoke(plan, &key, &stand_ins);
 
     json!({
         "name": name,
@@ -339,22 +339,21 @@ fn shape(plan: &Plan, p: &Pipeline, key: &str, branches: &mut Vec<Json>, handler
 }
 
 /// What the smoke run of a pipeline expects: `run` (completes, or ends in one of the
-/// source's Fail states), `xfail` (a stand-in or placeholder raises; strict when the
-/// pipeline is static, since every step then runs), or `skip` (a step needs an
-/// external service or waits too long for a smoke run).
-fn smoke(plan: &Plan, key: &str, dynamic: bool, stand_ins: &[Json]) -> Json {
+/// source's Fail states), `xfail` (a stand-in or placeholder raises), or `skip` (a
+/// step needs an external service or waits too long for a smoke run).
+fn smoke(plan: &Plan, key: &str, stand_ins: &[Json]) -> Json {
     if !stand_ins.is_empty() {
         let reasons: Vec<Json> = stand_ins.iter().map(|s| s["row"].clone()).collect();
-        return json!({"expect": "xfail", "strict": !dynamic, "reasons": reasons});
+        return json!({"expect": "xfail", "reasons": reasons});
     }
     let reasons: Vec<String> = plan
         .modules_under(key)
         .filter_map(|s| external(s.step).map(|why| format!("step `{}` {why}", s.py_name)))
         .collect();
     if reasons.is_empty() {
-        json!({"expect": "run", "strict": false, "reasons": []})
+        json!({"expect": "run", "reasons": []})
     } else {
-        json!({"expect": "skip", "strict": false, "reasons": reasons})
+        json!({"expect": "skip", "reasons": reasons})
     }
 }
 

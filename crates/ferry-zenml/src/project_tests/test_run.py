@@ -1,8 +1,8 @@
 """Run tier: a smoke run on the active (local) stack of every pipeline whose steps
 need no external service, with the parameters of its dev configuration. A run
 passes when it completes or ends in one of the source's own Fail states. Pipelines
-with stand-ins are expected failures naming their MIGRATION_REPORT.md rows, and
-each stand-in step is an expected NotImplementedError."""
+with stand-ins are expected failures naming their MIGRATION_REPORT.md rows (not
+run), and each stand-in step is an expected NotImplementedError (run)."""
 
 import importlib
 import inspect
@@ -18,7 +18,9 @@ def smoke_param(entry: dict) -> object:
     reason = "; ".join(smoke["reasons"])
     marks = []
     if smoke["expect"] == "xfail":
-        marks.append(pytest.mark.xfail(strict=smoke["strict"], reason=reason))
+        # Not run: the stand-in raises (test_stand_in checks that it does), and
+        # retrying it only costs time.
+        marks.append(pytest.mark.xfail(run=False, reason=reason))
     elif smoke["expect"] == "skip":
         marks.append(pytest.mark.skip(reason=reason))
     return pytest.param(entry, marks=marks, id=entry["name"])
