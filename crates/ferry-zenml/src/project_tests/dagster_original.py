@@ -11,10 +11,6 @@ from pathlib import Path
 
 import dagster as dg
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.values import encode  # noqa: E402
-
 
 def load(location: Path) -> list[object]:
     """Import every module of the code location; return the module objects."""
@@ -34,6 +30,9 @@ def load(location: Path) -> list[object]:
 
 def main() -> None:
     """Materialise every asset of the location and print the requested values."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.values import encode
+
     location, names = Path(sys.argv[1]), sys.argv[2:]
     assets, resources, seen = [], {}, set()
     for module in load(location):
