@@ -8,4 +8,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/python-env.sh
 source scripts/python-env.sh
 export INSTA_UPDATE=no
-cargo test --workspace --locked --no-fail-fast
+status=0
+cargo test --workspace --exclude ferry-fuzz --locked --no-fail-fast || status=$?
+# The fuzz campaign prints its counts (cases, seconds, what it found) into the log.
+cargo test -p ferry-fuzz --locked --no-fail-fast -- --nocapture || status=$?
+exit "$status"

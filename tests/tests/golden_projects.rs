@@ -82,14 +82,24 @@ fn project(path: &Path) -> BTreeMap<String, String> {
 fn render(files: &BTreeMap<String, String>) -> String {
     files
         .iter()
-        .map(|(path, text)| match path.strip_prefix("tests/") {
-            // ferry's own test modules, the same text in every project (checked by
-            // project_ladder.rs); what differs between projects is ferry-inventory.json.
-            Some(_) => format!(
-                "=== {path}\n(ferry's test module, {} lines)\n",
-                text.lines().count()
-            ),
-            None => format!("=== {path}\n{text}"),
+        .map(|(path, text)| {
+            // The run-time helper and ferry's test modules are the same text in every
+            // project that has them (their own tests check them: project_ladder.rs for
+            // tests/); a snapshot records that they were written, not their bodies.
+            // What differs between projects is ferry-inventory.json, kept whole.
+            if path.starts_with("ferry_runtime/") && path != "ferry_runtime/__init__.py" {
+                format!(
+                    "=== {path}\n(ferry's run-time helper, {} lines)\n",
+                    text.lines().count()
+                )
+            } else if path.starts_with("tests/") {
+                format!(
+                    "=== {path}\n(ferry's test module, {} lines)\n",
+                    text.lines().count()
+                )
+            } else {
+                format!("=== {path}\n{text}")
+            }
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -15,6 +15,7 @@ pub mod jsonpath;
 mod kinds;
 mod lower;
 mod paths;
+mod requests;
 mod reshape;
 pub mod services;
 mod spans;

@@ -104,6 +104,11 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The pipeline parameter a `${Name}` substitution became.
+    pub fn substitution_param_name(&self, name: &str) -> Option<String> {
+        self.param_names.get(&format!("${{{name}}}")).cloned()
+    }
+
     /// `${Name}` deploy-time substitutions found in the definition become string
     /// parameters (unless `--subst` filled them).
     pub fn substitution_param(&mut self, name: &str, span: Span) {
@@ -118,7 +123,7 @@ impl<'a> Context<'a> {
             ty: ParamType::String,
             default: None,
             span,
-            mapping: Mapping::approximate(format!("definition substitution `${{{name}}}`"), "deploy-time substitution kept as a pipeline parameter; the generated code still contains the placeholder text"),
+            mapping: Mapping::approximate(format!("definition substitution `${{{name}}}`"), "deploy-time substitution became a pipeline parameter (a run.py flag) passed to the steps that use it; `--subst NAME=VALUE` fills it at compile time instead"),
         });
     }
 }
@@ -663,73 +668,7 @@ impl MachineLowering<'_, '_> {
         for input in &step.inputs {
             namer.reserve(&input.name);
         }
-        // Templates of service calls and payloads.
-        let request_field = if s.jsonata { "Arguments" } else { "Parameters" };
-        if matches!(s.ty, "Task")
-            && let Some(template) = s.field(request_field)
-        {
-            let value = self.template(
-                template, &effective, &mut step, &mut namer, "", s.jsonata, 0,
-            );
-            match &mut step.kind {
-                StepKind::ServiceCall { request, .. } => *request = value,
-                StepKind::Lambda {
-                    payload, function, ..
-                } => {
-                    // `lambda:invoke` takes {FunctionName, Payload}; a plain function
-                    // ARN takes the whole template as its payload.
-                    let invoke_form = matches!(&value, Value::Object(fields) if fields.iter().any(|(k, _)| k == "FunctionName"));
-                    let dynamic_function = matches!(&value, Value::Object(fields)
-                        if fields.iter().any(|(k, v)| k == "FunctionName" && !matches!(v, Value::String(_))));
-                    if dynamic_function {
-                        // The function is chosen at run time: invoke it as the SDK call
-                        // `lambda:invoke` is, with the whole request.
-                        let pattern = match &step.kind {
-                            StepKind::Lambda { pattern, .. } => *pattern,
-                            _ => ferry_ir::IntegrationPattern::RequestResponse,
-                        };
-                        // What the optimized integration does: the payload goes as
-                        // JSON bytes, the response payload comes back parsed.
-                        let target = Some(Box::new(ferry_ir::CallTarget::Sdk(ferry_ir::SdkCall {
-                            client: "lambda".into(),
-                            method: "invoke".into(),
-                            operation: "Invoke".into(),
-                            names: ferry_ir::MemberNames::Pascal,
-                            encode: vec![ferry_ir::Encoding {
-                                path: vec!["Payload".into()],
-                                how: ferry_ir::Encode::JsonBytes,
-                            }],
-                            decode: vec![vec!["Payload".into()]],
-                            wait: None,
-                        })));
-                        step.kind = StepKind::ServiceCall {
-                            service: "lambda".into(),
-                            action: "invoke".into(),
-                            pattern,
-                            request: value,
-                            target,
-                        };
-                    } else {
-                        match &value {
-                            Value::Object(fields) if invoke_form => {
-                                if let Some((_, Value::String(f))) =
-                                    fields.iter().find(|(k, _)| k == "FunctionName")
-                                {
-                                    *function = f.clone();
-                                }
-                                *payload = fields
-                                    .iter()
-                                    .find(|(k, _)| k == "Payload")
-                                    .map(|(_, v)| v.clone())
-                                    .unwrap_or(Value::Object(Vec::new()));
-                            }
-                            _ => *payload = value,
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+        self.task_request(s, &effective, &mut step, &mut namer, span);
         if s.ty == "Pass"
             && let Some(template) = s.field("Parameters")
         {

@@ -18,6 +18,9 @@ use crate::lower::{MachineLowering, RESULT};
 use crate::paths::{Arg, Intrinsic};
 use crate::spans::StringSpans;
 
+/// How deeply assembled objects are rebuilt before the value counts as untraceable.
+const ASSEMBLY_DEPTH: usize = 16;
+
 /// The ports one binding (or one branch step) collects.
 #[derive(Default)]
 pub struct Ports {
@@ -216,6 +219,35 @@ impl MachineLowering<'_, '_> {
             _ => None,
         };
         if let Some((var, segs, jsonata, consumed)) = root_read {
+            // A value earlier states assembled field by field is rebuilt from its
+            // fields where they are all known.
+            let assembled = match &var {
+                Var::Input => Some(doc.get(&segs)),
+                Var::Variable(name) if !lambdas.contains(name) => {
+                    self.vars.get(name).map(|abs| abs.get(&segs))
+                }
+                _ => None,
+            };
+            if let Some(whole @ Abs::Obj(..)) = assembled {
+                let rebuilt = match self.assemble(&whole, ports, namer, prefix, span, 0) {
+                    Ok(rebuilt) => rebuilt,
+                    Err(why) => return untraceable(&why),
+                };
+                *e = match std::mem::replace(e, Expr::Null) {
+                    Expr::Path { steps, .. } if steps.len() > consumed => Expr::Path {
+                        base: Box::new(rebuilt),
+                        steps: steps.into_iter().skip(consumed).collect(),
+                    },
+                    Expr::JsonPath { selectors, .. } if selectors.len() > consumed => {
+                        Expr::JsonPath {
+                            base: Box::new(rebuilt),
+                            selectors: selectors.into_iter().skip(consumed).collect(),
+                        }
+                    }
+                    _ => rebuilt,
+                };
+                return self.trace_children(e, doc, available, ports, namer, prefix, span, lambdas);
+            }
             let read = match &var {
                 Var::Input => match self.read(doc, &segs, jsonata, span) {
                     Ok(r) => Some(r),
@@ -293,6 +325,47 @@ impl MachineLowering<'_, '_> {
             }
         }
         self.trace_children(e, doc, available, ports, namer, prefix, span, lambdas)
+    }
+
+    /// An expression that rebuilds the object `whole` from the values of its fields:
+    /// an object constructor over ports, merged over the fields it did not set.
+    fn assemble(
+        &mut self,
+        whole: &Abs,
+        ports: &mut Ports,
+        namer: &mut Namer,
+        prefix: &str,
+        span: Span,
+        depth: usize,
+    ) -> Result<Expr, String> {
+        if depth > ASSEMBLY_DEPTH {
+            return Err("the value is an object assembled by earlier states".into());
+        }
+        match whole {
+            Abs::Obj(fields, rest) => {
+                let mut members = Vec::with_capacity(fields.len());
+                for (key, value) in fields {
+                    let value = self.assemble(value, ports, namer, key, span, depth + 1)?;
+                    members.push((Expr::String(key.clone()), value));
+                }
+                let object = Expr::Object(members);
+                match rest {
+                    None => Ok(object),
+                    Some(base) => {
+                        let base = self.assemble(base, ports, namer, prefix, span, depth + 1)?;
+                        Ok(Expr::Call {
+                            func: Func::Merge,
+                            args: vec![Expr::Array(vec![base, object])],
+                        })
+                    }
+                }
+            }
+            Abs::Unknown(why) => Err(why.clone()),
+            other => {
+                let read = self.read(other, &[], false, span)?;
+                Ok(Expr::Var(Var::Port(ports.add(namer, prefix, read.binding))))
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -198,7 +198,9 @@ struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    fn new(pipeline: &'a Pipeline) -> Self {
+    /// A region also sees the parameters of the pipelines around it: it runs inside
+    /// them, so their values are in scope (lexical scoping, as in the emitted code).
+    fn new(pipeline: &'a Pipeline, enclosing: &BTreeSet<&'a str>) -> Self {
         let mut steps = BTreeMap::new();
         for step in pipeline.steps() {
             steps.entry(step.name.as_str()).or_insert(step);
@@ -206,7 +208,11 @@ impl<'a> Scope<'a> {
         Scope {
             pipeline,
             steps,
-            params: pipeline.params.iter().map(|p| p.name.as_str()).collect(),
+            params: enclosing
+                .iter()
+                .copied()
+                .chain(pipeline.params.iter().map(|p| p.name.as_str()))
+                .collect(),
         }
     }
 
@@ -234,7 +240,7 @@ pub fn verify(workflow: &Workflow, options: VerifyOptions) -> Vec<Diagnostic> {
             &mut seen,
             &mut out,
         );
-        verify_pipeline(pipeline, options, 0, &mut out);
+        verify_pipeline(pipeline, options, 0, &BTreeSet::new(), &mut out);
     }
     for resource in &workflow.resources {
         check_inputs_named(&resource.config, resource.span, &mut out);
@@ -344,10 +350,11 @@ fn check_name(
     }
 }
 
-fn verify_pipeline(
-    pipeline: &Pipeline,
+fn verify_pipeline<'a>(
+    pipeline: &'a Pipeline,
     options: VerifyOptions,
     depth: usize,
+    enclosing: &BTreeSet<&'a str>,
     out: &mut Vec<Diagnostic>,
 ) {
     if depth >= MAX_REGION_DEPTH {
@@ -379,7 +386,7 @@ fn verify_pipeline(
             check_name(&output.name, "output", output.span, &mut ports, out);
         }
     }
-    let scope = Scope::new(pipeline);
+    let scope = Scope::new(pipeline, enclosing);
     if let Some(entry) = &pipeline.entry
         && scope.step(entry).is_none()
     {
@@ -420,8 +427,8 @@ fn templates(kind: &StepKind) -> Vec<&crate::Value> {
     }
 }
 
-fn verify_step(
-    scope: &Scope<'_>,
+fn verify_step<'a>(
+    scope: &Scope<'a>,
     index: NodeIndex,
     options: VerifyOptions,
     depth: usize,
@@ -520,11 +527,11 @@ fn verify_step(
         StepKind::Map { items, region, .. } => {
             check_binding(scope, items, step.span, options, out);
             check_expr(items, &all_ports, step.span, out);
-            verify_pipeline(region, options, depth + 1, out);
+            verify_pipeline(region, options, depth + 1, &scope.params, out);
         }
         StepKind::Parallel { branches } => {
             for b in branches {
-                verify_pipeline(b, options, depth + 1, out);
+                verify_pipeline(b, options, depth + 1, &scope.params, out);
             }
         }
         _ => {}
