@@ -54,7 +54,9 @@ class Outcomes:
                 reason = report.wasxfail
             elif outcome == "failed":
                 reason = report.longreprtext[-2000:]
-            self.tests.append({"test": report.nodeid, "outcome": outcome, "why": reason})
+            self.tests.append(
+                {"test": report.nodeid, "outcome": outcome, "why": reason}
+            )
 
 
 def timeout(signum: int, frame: object) -> None:
@@ -94,7 +96,16 @@ def run_project(project: Path, seconds: int) -> dict:
     for test in outcomes.tests:
         counts[test["outcome"]] = counts.get(test["outcome"], 0) + 1
     failed = outcomes.errors or counts.get("failed") or int(code) not in (0, 5)
-    verdict = "fail" if failed else "xfail" if counts.get("xfailed") else "pass"
+    missing = any(
+        t["outcome"] == "skipped" and "is not installed" in t["why"]
+        for t in outcomes.tests
+    )
+    if failed:
+        verdict = "fail"
+    elif missing:
+        verdict = "deps"
+    else:
+        verdict = "xfail" if counts.get("xfailed") else "pass"
     return {
         "project": project.name,
         "verdict": verdict,
@@ -135,12 +146,13 @@ def main() -> None:
                 print(f"    {test['outcome']}: {test['test']}\n{test['why']}")
         for error in result["collection_errors"]:
             print(f"    collection error: {error}")
-    totals = {"pass": 0, "xfail": 0, "fail": 0}
+    totals = {"pass": 0, "xfail": 0, "fail": 0, "deps": 0}
     for result in results:
         totals[result["verdict"]] += 1
     print(
         f"ladder {args.label}: {totals['pass']} pass, {totals['xfail']} xfail, "
-        f"{totals['fail']} fail, {len(unreached)} not reached (budget)"
+        f"{totals['fail']} fail, {totals['deps']} skipped (a declared dependency is "
+        f"not installed), {len(unreached)} not reached (budget)"
     )
     if args.json:
         summary = {"totals": totals, "unreached": unreached, "results": results}
