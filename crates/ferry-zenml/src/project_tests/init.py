@@ -1,0 +1,1 @@
+"""Tests ferry generated for this project: import, structure, smoke run (and parity)."""
