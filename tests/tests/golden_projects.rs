@@ -83,22 +83,16 @@ fn render(files: &BTreeMap<String, String>) -> String {
     files
         .iter()
         .map(|(path, text)| {
-            // The run-time helper and ferry's test modules are the same text in every
-            // project that has them (their own tests check them: project_ladder.rs for
-            // tests/); a snapshot records that they were written, not their bodies.
+            // The run-time helper is the same text in every project that uses it (its
+            // own tests check it); a snapshot records that it was written, not its body.
             // The helpers of carried steps (`carried.py`) hold only what the project's
-            // steps use, and ferry-inventory.json differs per project: both are kept whole.
+            // steps use, so their text is recorded.
             if path.starts_with("ferry_runtime/")
                 && path != "ferry_runtime/__init__.py"
                 && path != "ferry_runtime/carried.py"
             {
                 format!(
                     "=== {path}\n(ferry's run-time helper, {} lines)\n",
-                    text.lines().count()
-                )
-            } else if path.starts_with("tests/") {
-                format!(
-                    "=== {path}\n(ferry's test module, {} lines)\n",
                     text.lines().count()
                 )
             } else {

@@ -132,11 +132,6 @@ pub struct CompileArgs {
     /// source construct beside the generated lines it became (one self-contained file).
     #[arg(long)]
     pub html: bool,
-    /// The original Dagster code location, recorded in each project's
-    /// ferry-inventory.json and README.md for the generated parity test (which
-    /// materialises the original assets and compares them with the ZenML run's).
-    #[arg(long, value_name = "PATH")]
-    pub parity_against: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

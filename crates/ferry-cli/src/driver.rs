@@ -455,26 +455,17 @@ pub struct Project {
 
 /// Like [`emit_project`], with the source map and the emission record.
 pub fn emit_project_full(compiled: &mut Compiled, target: ferry_zenml::Target) -> Option<Project> {
-    emit_project_with(
-        compiled,
-        &ferry_zenml::EmitOptions {
-            target,
-            ..Default::default()
-        },
-    )
-}
-
-/// Like [`emit_project_full`], with every back-end option.
-pub fn emit_project_with(
-    compiled: &mut Compiled,
-    options: &ferry_zenml::EmitOptions,
-) -> Option<Project> {
     let workflow = compiled.workflow.as_ref()?;
     if compiled.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }
     let emitted = catch_unwind(AssertUnwindSafe(|| {
-        ferry_zenml::emit(workflow, &compiled.sources, options, &compiled.diagnostics)
+        ferry_zenml::emit(
+            workflow,
+            &compiled.sources,
+            &ferry_zenml::EmitOptions { target },
+            &compiled.diagnostics,
+        )
     }));
     match emitted {
         Ok(emitted) => {

@@ -21,16 +21,13 @@ mod distributions;
 pub mod expr;
 mod handlers;
 mod imports;
-mod inventory;
 mod layout;
 mod lint_policy;
 mod memo;
 mod names;
 mod next_steps;
-mod parity;
 mod pipeline_module;
 mod project_files;
-mod project_tests;
 mod record;
 mod report;
 mod runtime;
@@ -65,9 +62,6 @@ pub enum Target {
 #[derive(Debug, Clone, Default)]
 pub struct EmitOptions {
     pub target: Target,
-    /// The original Dagster code location the parity test compares with, as the
-    /// user gave it (`ferry compile --parity-against PATH`); recorded, never read.
-    pub parity_against: Option<String>,
 }
 
 /// The generated project: relative path ('/'-separated) → content, and findings.
@@ -226,8 +220,6 @@ pub fn emit(
         ));
         python.push(("ferry_runtime/__init__.py".into(), init.finish()));
     }
-    python.extend(project_tests::modules(workflow));
-    cx.first_party.insert("tests".into());
     let mut verbatim: Vec<(String, String)> = Vec::new();
     for f in &workflow.files {
         if python.iter().any(|(p, _)| *p == f.path) {
@@ -323,10 +315,6 @@ pub fn emit(
             })
             .map(|(p, t)| (p.clone(), t.clone()))
             .collect();
-        provided.insert(project_tests::TEST_DEPENDENCY.into());
-        if project_tests::has_parity(workflow) {
-            provided.insert(project_tests::PARITY_DEPENDENCY.into());
-        }
         for problem in verify::verify_project(&checked, &provided) {
             cx.diagnostics
                 .push(verifier_diagnostic(&problem, &source_map));
@@ -335,12 +323,10 @@ pub fn emit(
     for entry in report::finding_entries(&cx, findings) {
         cx.record.push(entry);
     }
-    let mut readme = project_files::readme(workflow, &plan, &cx);
-    readme.push_str(&project_tests::readme_section(
-        workflow,
-        options.parity_against.as_deref(),
-    ));
-    emitted.files.insert("README.md".into(), readme);
+    emitted.files.insert(
+        "README.md".into(),
+        project_files::readme(workflow, &plan, &cx),
+    );
     emitted.files.insert(
         "MIGRATION_REPORT.md".into(),
         report::emit(workflow, &plan, &cx, options),
@@ -352,24 +338,6 @@ pub fn emit(
     emitted
         .files
         .insert("ferry-sourcemap.json".into(), source_map.to_json());
-    let kept: BTreeSet<String> = workflow
-        .files
-        .iter()
-        .filter(|f| f.verbatim)
-        .map(|f| f.path.clone())
-        .collect();
-    let paths: BTreeSet<String> = emitted.files.keys().cloned().collect();
-    emitted.files.insert(
-        "ferry-inventory.json".into(),
-        inventory::emit(
-            workflow,
-            &plan,
-            &cx,
-            &paths,
-            &kept,
-            options.parity_against.as_deref(),
-        ),
-    );
     emitted.source_map = source_map;
     emitted.diagnostics = cx.diagnostics;
     emitted.record = cx.record.entries;

@@ -165,11 +165,10 @@ pub fn pyproject(workflow: &Workflow, plan: &Plan, cx: &Context) -> String {
     format!(
         "[build-system]\nrequires = [\"setuptools>=68\"]\nbuild-backend = \"setuptools.build_meta\"\n\n\
 [project]\nname = \"{name}\"\nversion = \"0.1.0\"\ndescription = \"ZenML project migrated by ferry\"\n\
-requires-python = \">=3.12\"\ndependencies = [{}]\n\n{}\n\
+requires-python = \">=3.12\"\ndependencies = [{}]\n\n\
 # The code runs from this folder; installing the project installs only its dependencies.\n\
 [tool.setuptools]\npackages = []\npy-modules = []\n\n[tool.ruff]\nline-length = 88\n{}{}",
         deps.join(", "),
-        crate::project_tests::pyproject_sections(workflow),
         verbatim_excludes(workflow),
         crate::lint_policy::per_file_ignores(workflow, plan)
     )

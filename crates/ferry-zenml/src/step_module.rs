@@ -85,17 +85,10 @@ fn params(planned: &PlannedStep, plan: &Plan, imports: &mut Imports) -> Vec<Para
                     }
                 }
                 Binding::Parameter(p) => {
-                    // A pipeline parameter without a default is `T | None = None`
-                    // in the pipeline signature, and ZenML checks the value it
-                    // passes against this annotation.
-                    param.annotation =
-                        planned
-                            .pipeline
-                            .param(p)
-                            .map_or(Code::text("Any"), |p| match p.default {
-                                Some(_) => types::param(p.ty),
-                                None => py!("{} | None", types::param(p.ty)),
-                            });
+                    param.annotation = planned
+                        .pipeline
+                        .param(p)
+                        .map_or(Code::text("Any"), |p| types::param(p.ty));
                 }
                 Binding::Literal(v) => {
                     param.annotation = types::literal(v);
@@ -264,13 +257,6 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     // The body first: it decides the imports and whether the step is a stand-in.
     let mut body = Writer::at_depth(1);
     let step_body::Body { kind, docstring } = step_body::emit(step, &mut body, &mut imports, cx);
-    if matches!(kind, BodyKind::StandIn { .. }) && step.outputs.len() > 1 {
-        // ZenML takes a tuple annotation for several outputs only when the body has
-        // a tuple `return`; without one, the pipeline cannot even be built.
-        body.comment("never reached; ZenML reads several outputs from a tuple return");
-        let nones = Code::join(step.outputs.iter().map(|_| Code::text("None")), ", ");
-        body.line(py!("return {}", nones));
-    }
     if matches!(kind, BodyKind::Translated) && params.iter().any(|p| p.computed.is_some()) {
         crate::computed::use_runtime(&mut imports, cx);
     }

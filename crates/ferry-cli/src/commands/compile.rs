@@ -5,7 +5,7 @@ use ferry_ir::naming::Namer;
 use ferry_zenml::Target;
 
 use crate::args::{CompileArgs, TargetArg};
-use crate::driver::{Compiled, compile_each, emit_project_with};
+use crate::driver::{Compiled, compile_each, emit_project_full};
 use crate::inputs::Unit;
 use crate::report::{Printer, Rendered, Renderer, summary};
 use crate::write::compare::ReadOut;
@@ -86,15 +86,6 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     code
 }
 
-/// The parity location as the generated test reads it: absolute, so that it does
-/// not depend on where the project is run from.
-fn parity_path(path: &Path) -> String {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
-}
-
 /// Emit, then write or compare, one compiled unit (on a worker thread).
 fn one(
     args: &CompileArgs,
@@ -115,11 +106,7 @@ fn one(
         changes: String::new(),
         differs: false,
     };
-    let emit_options = ferry_zenml::EmitOptions {
-        target,
-        parity_against: args.parity_against.as_deref().map(parity_path),
-    };
-    if let Some(mut project) = emit_project_with(&mut unit, &emit_options) {
+    if let Some(mut project) = emit_project_full(&mut unit, target) {
         if args.html {
             let html = crate::html::report(&unit, &project);
             project.files.insert("report.html".into(), html);

@@ -1,1 +1,0 @@
-"""Tests ferry generated for this project: import, structure, smoke run (and parity)."""
