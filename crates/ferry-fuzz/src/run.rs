@@ -43,7 +43,12 @@ pub fn run(frontend: Frontend, path: &Path) -> Vec<String> {
         .filter(|d| d.code == "F0005" || d.code == "F0705")
         .map(|d| d.message.clone())
         .collect();
-    if let Some(files) = files {
+    if let Some(mut files) = files {
+        // The user's scripts are kept byte for byte (F0713 warns when one does not
+        // parse): they are the source's code, not ferry's output.
+        if let Some(workflow) = &compiled.workflow {
+            files.retain(|path, _| !workflow.files.iter().any(|f| f.verbatim && &f.path == path));
+        }
         problems.extend(crate::check_emitted(&files));
     }
     problems

@@ -209,8 +209,10 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The last binding of `name` that starts before `offset` (for straight-line code
-    /// that rebinds a name), falling back to enclosing scopes.
+    /// The last binding of `name` that is complete before `offset` (for straight-line
+    /// code that rebinds a name), falling back to enclosing scopes. A binding takes effect
+    /// when its statement ends, as in Python: in `job = Config(other=job)` the inner `job`
+    /// is the earlier binding, never the one being defined (which would be a cycle).
     pub fn lookup_before(
         &self,
         name: &str,
@@ -219,7 +221,7 @@ impl<'a> Scope<'a> {
         let local = self
             .symbols
             .get(name)
-            .and_then(|all| all.iter().rev().find(|s| s.range.start() < offset));
+            .and_then(|all| all.iter().rev().find(|s| s.range.end() <= offset));
         match local {
             Some(symbol) => Some(symbol),
             None => self.parent.and_then(|p| p.lookup(name)),

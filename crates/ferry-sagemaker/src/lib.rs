@@ -28,6 +28,7 @@ mod policies;
 mod resolve;
 mod scripts;
 mod service_steps;
+pub mod signatures;
 mod steps;
 mod values;
 

@@ -405,6 +405,25 @@ impl<'a> Lowerer<'a> {
                 None => info.star_args.push(self.module.span(keyword)),
             }
         }
+        // SDK job classes: positional arguments are bound to their parameter names (a
+        // `*args` before them would make the positions unknowable).
+        if let Some(params) = self
+            .sagemaker_class(call)
+            .and_then(|class| crate::signatures::positional_parameters(&class))
+            && !call.arguments.args.iter().any(Expr::is_starred_expr)
+        {
+            let bound = info.args.len().min(params.len());
+            let positional: Vec<&'a Expr> = info.args.drain(..bound).collect();
+            for (name, value) in params.iter().zip(positional) {
+                if info.keyword(name).is_none() {
+                    info.keywords.push(ferry_python::KeywordArg {
+                        name,
+                        value,
+                        span: self.module.span(value),
+                    });
+                }
+            }
+        }
         if !info.star_args.is_empty() && self.reported_star_calls.insert(info.span.start) {
             let mut diagnostic = Diagnostic::warning(
                 "F0411",

@@ -952,6 +952,13 @@ impl<'a> Lowerer<'a> {
     /// A runtime hint: constants as they are, parameters as `{parameter: name}`, other
     /// Python as `{python: text}`.
     pub fn hint_value(&mut self, expr: &'a Expr) -> Value {
+        self.hint_value_at(expr, 0)
+    }
+
+    fn hint_value_at(&mut self, expr: &'a Expr, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Null;
+        }
         match self.classify(expr) {
             Thing::Const(v) => v,
             // Infrastructure: the parameter's default is the setting (`infra.rs`).
@@ -967,7 +974,7 @@ impl<'a> Lowerer<'a> {
                 let mut fields = vec![("class".to_string(), Value::String(class))];
                 for keyword in call.arguments.keywords.iter() {
                     if let Some(name) = &keyword.arg {
-                        let value = self.hint_value(&keyword.value);
+                        let value = self.hint_value_at(&keyword.value, depth + 1);
                         fields.push((name.id.to_string(), value));
                     }
                 }

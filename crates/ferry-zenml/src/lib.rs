@@ -154,6 +154,14 @@ hand), is not valid Python. The step is generated as a stand-in that raises and 
 at the body; fix the body in the source.",
     },
     CodeInfo {
+        code: "F0713",
+        title: "a script kept as written does not parse",
+        explanation: "The source provides a Python script (a processing or training entry point) \
+that ferry carries into the project byte for byte, and it is not valid Python. ferry does not \
+change the user's scripts, so it is written as it is and will fail where it runs, as it would in \
+the source; fix it in the source.",
+    },
+    CodeInfo {
         code: "F0703",
         title: "schedule cannot be kept on this target",
         explanation: "A schedule belongs to a pipeline that must be dynamic (it branches on data or \
@@ -238,6 +246,22 @@ pub fn emit(
             w.mark(start, f.span, f.what.clone());
             python.push((f.path.clone(), w.finish()));
         } else {
+            if f.path.ends_with(".py")
+                && let Err(e) = ruff_python_parser::parse_module(&f.text)
+            {
+                cx.diagnostics.push(
+                    Diagnostic::warning(
+                        "F0713",
+                        format!(
+                            "the source's script `{}` does not parse as Python: {}",
+                            f.path, e.error
+                        ),
+                    )
+                    .with_primary(f.span, "this script, kept byte for byte")
+                    .with_note("ferry carries the user's scripts as written; it fails where it runs, as it would in the source")
+                    .with_help("fix the script in the source"),
+                );
+            }
             verbatim.push((f.path.clone(), f.text.clone()));
         }
     }

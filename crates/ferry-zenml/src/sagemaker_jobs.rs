@@ -494,7 +494,9 @@ fn tuning(
     } else {
         w.line(py!("sdk_estimator = None"));
     }
-    let mut args = vec![Code::text("estimator=sdk_estimator")];
+    // The tuner's first parameter: positional, so that no positional the source gave
+    // past the known signature can follow a keyword.
+    let mut args = vec![Code::text("sdk_estimator")];
     args.extend(r.keywords(&launch.arguments, &["estimator", "$0"]));
     let tuner = match r.sdk_name(&launch.class) {
         Some(class) => Code::call(&class, args),
