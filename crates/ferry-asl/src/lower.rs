@@ -34,6 +34,9 @@ pub struct Context<'a> {
     pub source: &'a str,
     /// Parameters whose type a comparison already decided.
     constrained: BTreeSet<String>,
+    /// Whether the state being lowered is a `.waitForTaskToken` Task, whose templates
+    /// may read `$$.Task.Token` (the token the generated step makes up and waits on).
+    pub task_token: bool,
 }
 
 impl<'a> Context<'a> {
@@ -45,6 +48,7 @@ impl<'a> Context<'a> {
         Context {
             source,
             constrained: BTreeSet::new(),
+            task_token: false,
             diagnostics,
             params: Vec::new(),
             param_names: BTreeMap::new(),
@@ -670,7 +674,13 @@ impl MachineLowering<'_, '_> {
         for input in &step.inputs {
             namer.reserve(&input.name);
         }
+        self.cx.task_token = matches!(
+            &step.kind,
+            StepKind::ServiceCall { pattern, .. } | StepKind::Lambda { pattern, .. }
+                if *pattern == ferry_ir::IntegrationPattern::WaitForTaskToken
+        );
         self.task_request(s, &effective, &mut step, &mut namer, span);
+        self.cx.task_token = false;
         if s.ty == "Pass"
             && let Some(template) = s.field("Parameters")
         {
@@ -686,7 +696,7 @@ impl MachineLowering<'_, '_> {
         }
         // Every template of the state has been read by now.
         if std::mem::take(&mut self.context_reads) {
-            step.notes.push("context object fields ($$.Execution.Id/Name/StartTime, $$.State.*, $$.StateMachine.*) come from ZenML's run context: the execution id and name are the ZenML run's, not an execution ARN".into());
+            step.notes.push("context object fields ($$.Execution.Id/Name/StartTime, $$.State.*, $$.StateMachine.*, $$.Task.Token) come from ZenML's run context: the execution id and name are the ZenML run's, not an execution ARN".into());
         }
         // Retry, timeouts.
         for retrier in s.field("Retry").map(Node::items).unwrap_or_default() {

@@ -559,11 +559,6 @@ pub static OPTIMIZED: &[Optimized] = &[
 /// one SDK operation, or that have no SDK operation at all.
 const NO_SDK_EQUIVALENT: &[(&str, &str, &str)] = &[
     (
-        "apigateway",
-        "invoke",
-        "calls an API Gateway endpoint over HTTPS (no SDK operation); make the request with `requests`, signed with SigV4 when the API uses IAM auth",
-    ),
-    (
         "elasticmapreduce",
         "addStep",
         "takes {ClusterId, Step} where the SDK's AddJobFlowSteps takes {JobFlowId, Steps}; write the boto3 call by hand",
@@ -641,6 +636,9 @@ pub fn target(r: &Resource) -> (CallTarget, Option<String>) {
             CallTarget::Http { connection: None },
             Some("the HTTP Task authenticates through an EventBridge connection; the request is made with `requests` and the connection's credentials must be supplied by hand".into()),
         );
+    }
+    if !r.sdk && r.service == "apigateway" && r.action == "invoke" {
+        return (CallTarget::ApiGateway, None);
     }
     if r.sdk {
         if matches!(

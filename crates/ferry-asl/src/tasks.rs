@@ -61,8 +61,15 @@ pub(crate) fn task_kind(resource: &str) -> (StepKind, Vec<Input>, Option<String>
     )
 }
 
+/// What changes for a `.waitForTaskToken` Task (the report row and the step's note).
+const CALLBACK_NOTE: &str = "the step sends the request with a task token of its own (`$$.Task.Token` is `rt.task_token()`, made from the ZenML step run id) and then polls the ZenML server for the artifact named after that token; whoever called SendTaskSuccess/SendTaskFailure with the token must now call `ferry_runtime.asl.send_task_success(token, output)` / `send_task_failure(token, error, cause)` (zenml.save_artifact) instead. HeartbeatSeconds is not checked; TimeoutSeconds bounds the wait";
+
+/// What changes for an `apigateway:invoke` Task.
+const APIGATEWAY_NOTE: &str = "invokes the API Gateway endpoint over HTTPS from the step (urllib; `AuthType: IAM_ROLE` signed with SigV4 through botocore); a status of 400 or more fails the step (`ApiGatewayError` naming the status); the response is Step Functions' {ResponseBody, StatusCode, StatusText, Headers}";
+
 pub(crate) fn task_mapping(resource: &str, kind: &StepKind) -> Mapping {
     let parsed = crate::services::parse_resource(resource);
+    let callback = resource.ends_with(".waitForTaskToken");
     let construct = match &parsed {
         Some(r) => format!(
             "Task({}{}:{}{})",
@@ -78,13 +85,6 @@ pub(crate) fn task_mapping(resource: &str, kind: &StepKind) -> Mapping {
         ),
         None => format!("Task({resource})"),
     };
-    if resource.ends_with(".waitForTaskToken") {
-        return Mapping::absent(
-            construct,
-            "the callback-token pause has no ZenML equivalent; redesign as two pipelines joined by the external event, or poll inside a step",
-            MigrationFlag::High,
-        );
-    }
     if resource.contains(":activity:") {
         return Mapping::absent(
             construct,
@@ -108,8 +108,21 @@ pub(crate) fn task_mapping(resource: &str, kind: &StepKind) -> Mapping {
                 )
                 .with_flag(MigrationFlag::Medium);
             }
-            ferry_ir::CallTarget::Sdk(_) => {}
+            ferry_ir::CallTarget::ApiGateway if !callback => {
+                return Mapping::approximate(construct, APIGATEWAY_NOTE);
+            }
+            ferry_ir::CallTarget::Sdk(_) | ferry_ir::CallTarget::ApiGateway => {}
         }
+    }
+    if resource.ends_with(".waitForTaskToken") {
+        if parsed.is_none() {
+            return Mapping::absent(
+                construct,
+                "the callback-token pause of an unrecognised resource has no ZenML equivalent; redesign as two pipelines joined by the external event",
+                MigrationFlag::High,
+            );
+        }
+        return Mapping::approximate(construct, CALLBACK_NOTE).with_flag(MigrationFlag::Medium);
     }
     if resource.starts_with("${") {
         return Mapping::approximate(construct, "the resource is a deploy-time substitution, assumed to be a Lambda function invoked from a step").with_flag(MigrationFlag::Medium);

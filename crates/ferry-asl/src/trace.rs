@@ -256,7 +256,7 @@ impl MachineLowering<'_, '_> {
                 Var::Context => match self.context_read(&segs, jsonata, span) {
                     Some(r) => Some(r),
                     // Run-time facts ZenML's run context has: read when the step runs.
-                    None if run_context_field(&segs) => {
+                    None if run_context_field(&segs, self.cx.task_token) => {
                         self.context_reads = true;
                         return Ok(());
                     }
@@ -661,8 +661,9 @@ impl MachineLowering<'_, '_> {
 
 /// Whether `segs` (of `$$`) is a field the generated project reads from ZenML's run
 /// context (`rt.context()`): the execution's id, name and start, the state machine's
-/// name, the state's name and entry time.
-fn run_context_field(segs: &[Segment]) -> bool {
+/// name, the state's name and entry time, and in a `.waitForTaskToken` Task's request
+/// the task token (made up by the step, which then waits for it).
+fn run_context_field(segs: &[Segment], task_token: bool) -> bool {
     let [Segment::Key(object), Segment::Key(field), ..] = segs else {
         return false;
     };
@@ -671,5 +672,5 @@ fn run_context_field(segs: &[Segment]) -> bool {
         ("Execution", "Id" | "Name" | "StartTime")
             | ("StateMachine", "Id" | "Name")
             | ("State", "Name" | "EnteredTime")
-    )
+    ) || (task_token && object == "Task" && field == "Token")
 }

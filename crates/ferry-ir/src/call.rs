@@ -16,6 +16,10 @@ pub enum CallTarget {
     /// `connection` is the EventBridge connection whose credentials the source used;
     /// it has no SDK equivalent and is always flagged.
     Http { connection: Option<String> },
+    /// An API Gateway endpoint invoked over HTTPS (`apigateway:invoke`): the request
+    /// names the endpoint, stage, path, method, headers, query and body, and
+    /// `AuthType: IAM_ROLE` signs it with SigV4 (botocore).
+    ApiGateway,
     /// No SDK or HTTP equivalent; `reason` says why.
     Unsupported { reason: String },
 }

@@ -309,6 +309,7 @@ fn target() -> impl Strategy<Value = CallTarget> {
                 })
             }),
         prop::option::of(text()).prop_map(|connection| CallTarget::Http { connection }),
+        Just(CallTarget::ApiGateway),
         text().prop_map(|reason| CallTarget::Unsupported { reason }),
     ]
 }

@@ -189,27 +189,58 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
             request,
             target,
         } => {
+            let callback = *pattern == IntegrationPattern::WaitForTaskToken;
+            if let Some(ferry_ir::CallTarget::ApiGateway) = target.as_deref() {
+                crate::computed::use_runtime(imports, cx);
+                // IAM-authorised endpoints are signed with botocore (through boto3).
+                cx.require("boto3");
+                imports.import("boto3");
+                imports.from("botocore.auth", "SigV4Auth");
+                imports.from("botocore.awsrequest", "AWSRequest");
+                w.line(py!("request = {}", Code::value(request, &input)));
+                let call = py!(
+                    "rt.apigateway_invoke(request, sigv4=(boto3.Session(), SigV4Auth, AWSRequest))"
+                );
+                if callback {
+                    w.line(call);
+                    wait_for_task_token(step, w, imports, cx);
+                } else if has_outputs {
+                    w.line(py!("return {}", call));
+                } else {
+                    w.line(call);
+                }
+                return translated();
+            }
             imports.import("boto3");
             cx.require("boto3");
             let waits = matches!(
                 pattern,
                 IntegrationPattern::Sync | IntegrationPattern::Sync2
             );
+            // `.waitForTaskToken`: the call's own response is not the state's result.
+            let keep = has_outputs && !callback;
             w.line(py!("request = {}", Code::value(request, &input)));
             if let Some(lines) = target
                 .as_deref()
-                .and_then(|t| crate::computed::sdk_call(t, has_outputs, imports, cx))
+                .and_then(|t| crate::computed::sdk_call(t, keep, imports, cx))
             {
                 for line in lines {
                     w.line(line);
                 }
-                if has_outputs {
+                if callback {
+                    wait_for_task_token(step, w, imports, cx);
+                } else if has_outputs {
                     w.line(py!("return response"));
                 }
                 return translated();
             }
             w.line(py!("client = boto3.client({})", Code::str_lit(service)));
             let method = Ident::new(&snake_case(action));
+            if callback {
+                w.line(py!("client.{}(**request)", method));
+                wait_for_task_token(step, w, imports, cx);
+                return translated();
+            }
             if has_outputs || waits {
                 w.line(py!("response = client.{}(**request)", method));
             } else {
@@ -235,7 +266,9 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
             translated()
         }
         StepKind::Lambda {
-            function, payload, ..
+            function,
+            payload,
+            pattern,
         } => {
             imports.import("boto3");
             imports.import("json");
@@ -245,7 +278,11 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
                 "boto3.client(\"lambda\").invoke(FunctionName={}, Payload=json.dumps(payload).encode())",
                 Code::str_lit(function)
             );
-            if has_outputs {
+            if *pattern == IntegrationPattern::WaitForTaskToken {
+                // The function's response is not the state's result: the callback is.
+                w.line(call);
+                wait_for_task_token(step, w, imports, cx);
+            } else if has_outputs {
                 w.line(py!("response = {}", call));
                 w.line(py!(
                     "return {{\"Payload\": json.loads(response[\"Payload\"].read() or b\"null\"), \"StatusCode\": response[\"StatusCode\"]}}"
@@ -298,6 +335,24 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
         | StepKind::Succeed
         | StepKind::Map { .. }
         | StepKind::Parallel { .. } => translated(),
+    }
+}
+
+/// The end of a `.waitForTaskToken` step: wait until the task token made up for the
+/// request (`$$.Task.Token`, `rt.task_token()`) is answered, and return the answer.
+fn wait_for_task_token(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context) {
+    crate::computed::use_runtime(imports, cx);
+    let wait = match step.timeout_seconds {
+        Some(t) => py!(
+            "rt.wait_for_task_token(rt.task_token(), timeout_seconds={})",
+            Code::int(t)
+        ),
+        None => py!("rt.wait_for_task_token(rt.task_token())"),
+    };
+    if step.outputs.is_empty() {
+        w.line(wait);
+    } else {
+        w.line(py!("return {}", wait));
     }
 }
 

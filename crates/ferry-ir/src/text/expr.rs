@@ -258,6 +258,7 @@ pub fn print_target(t: &CallTarget) -> String {
             "http connection {}",
             connection.as_deref().map_or("none".to_string(), quote)
         ),
+        CallTarget::ApiGateway => "apigateway".to_string(),
         CallTarget::Unsupported { reason } => format!("unsupported {}", quote(reason)),
     }
 }
@@ -599,11 +600,14 @@ pub fn parse_target(i: &str) -> PResult<'_, CallTarget> {
         let (r, connection) = opt_str(r)?;
         return Ok((r, CallTarget::Http { connection }));
     }
+    if let Ok((r, _)) = kw("apigateway")(i) {
+        return Ok((r, CallTarget::ApiGateway));
+    }
     if let Ok((r, _)) = kw("unsupported")(i) {
         let (r, reason) = string(r)?;
         return Ok((r, CallTarget::Unsupported { reason }));
     }
-    let (r, _) = expect(kw("sdk"), "`sdk`, `http` or `unsupported`")(i)?;
+    let (r, _) = expect(kw("sdk"), "`sdk`, `http`, `apigateway` or `unsupported`")(i)?;
     let (r, client) = string(r)?;
     let (r, method) = string(r)?;
     let (r, operation) = string(r)?;

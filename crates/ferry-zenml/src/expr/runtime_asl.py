@@ -385,4 +385,132 @@ def context():
         "Execution": {"Id": str(run.id), "Name": run.name, "StartTime": started},
         "StateMachine": {"Id": pipeline_name, "Name": pipeline_name},
         "State": {"Name": step_context.step_name, "EnteredTime": now},
+        "Task": {"Token": task_token()},
+    }
+
+
+class TaskFailed(Exception):
+    """A `.waitForTaskToken` task was answered with `send_task_failure`."""
+
+    def __init__(self, error=None, cause=None):
+        super().__init__(f"{error}: {cause}")
+        self.error = error
+        self.cause = cause
+
+
+def task_token():
+    """The task token of the running step (`$$.Task.Token`): made up from the ZenML
+    step run's id, so the request and the wait of one run agree on it. It names the
+    ZenML artifact that answers the task (see `send_task_success`)."""
+    import zenml
+
+    return f"ferry_task_token_{zenml.get_step_context().step_run.id.hex}"
+
+
+def send_task_success(token, output):
+    """What replaces Step Functions' SendTaskSuccess: answer the task waiting on
+    `token` with `output` (saved as the ZenML artifact named after the token). Call it
+    from wherever the callback was sent, with access to the same ZenML server."""
+    import zenml
+
+    zenml.save_artifact({"output": output}, name=token)
+
+
+def send_task_failure(token, error=None, cause=None):
+    """What replaces Step Functions' SendTaskFailure: fail the task waiting on
+    `token` with `error` and `cause` (the waiting step raises `TaskFailed`)."""
+    import zenml
+
+    zenml.save_artifact({"error": error, "cause": cause}, name=token)
+
+
+def wait_for_task_token(token, timeout_seconds=None, poll_seconds=5):
+    """Wait until the task waiting on `token` is answered (`send_task_success` or
+    `send_task_failure`) and return the output it was answered with. Polls the ZenML
+    server for the artifact named after the token; without a timeout, waits as long as
+    Step Functions' default (99999999 s)."""
+    import time
+
+    from zenml.client import Client
+
+    deadline = time.monotonic() + (timeout_seconds or 99999999)
+    while True:
+        try:
+            answer = Client().get_artifact_version(token).load()
+        except KeyError:
+            if time.monotonic() >= deadline:
+                raise TaskFailed("States.Timeout", f"no answer to {token} in time")
+            time.sleep(poll_seconds)
+            continue
+        if isinstance(answer, dict) and "output" in answer:
+            return answer["output"]
+        if isinstance(answer, dict):
+            raise TaskFailed(answer.get("error"), answer.get("cause"))
+        return answer
+
+
+class ApiGatewayError(Exception):
+    """An API Gateway endpoint answered with a status of 400 or more."""
+
+    def __init__(self, status, body):
+        super().__init__(f"ApiGateway.{status}: {body}")
+        self.status = status
+        self.body = body
+
+
+def apigateway_invoke(request, sigv4):
+    """Invoke an API Gateway endpoint as Step Functions' `apigateway:invoke` does:
+    `https://ApiEndpoint/Stage/Path` with Method, Headers and QueryParameters (lists of
+    values), RequestBody sent as JSON, and `AuthType: IAM_ROLE` signed with SigV4
+    (`sigv4`: the step's boto3 session and botocore's SigV4Auth and AWSRequest). The
+    result is {ResponseBody, StatusCode, StatusText, Headers}."""
+    from urllib.error import HTTPError
+    from urllib.parse import urlencode
+    from urllib.request import Request, urlopen
+
+    endpoint = str(request["ApiEndpoint"]).removeprefix("https://").rstrip("/")
+    parts = [str(request.get(k) or "").strip("/") for k in ("Stage", "Path")]
+    url = "https://" + "/".join([endpoint, *[p for p in parts if p]])
+    query = [
+        (k, str(v))
+        for k, values in (request.get("QueryParameters") or {}).items()
+        for v in (values if isinstance(values, list) else [values])
+    ]
+    if query:
+        url += "?" + urlencode(query)
+    headers = {
+        k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
+        for k, v in (request.get("Headers") or {}).items()
+    }
+    body = request.get("RequestBody")
+    data = None
+    if body is not None:
+        data = (body if isinstance(body, str) else json.dumps(body)).encode("utf-8")
+        headers.setdefault("Content-Type", "application/json")
+    method = str(request.get("Method", "GET")).upper()
+    if request.get("AuthType") == "IAM_ROLE":
+        session, auth_class, request_class = sigv4
+        labels = endpoint.split(".")
+        region = labels[2] if len(labels) > 3 else session.region_name
+        signed = request_class(method=method, url=url, data=data, headers=headers)
+        auth_class(session.get_credentials(), "execute-api", region).add_auth(signed)
+        headers = dict(signed.headers.items())
+    call = Request(url, data=data, headers=headers, method=method)
+    try:
+        with urlopen(call) as response:
+            status, reason = response.status, response.reason
+            raw = response.read()
+            answer_headers = dict(response.headers.items())
+    except HTTPError as e:
+        raise ApiGatewayError(e.code, e.read().decode("utf-8", "replace")) from e
+    text = raw.decode("utf-8", "replace")
+    try:
+        parsed = json.loads(text) if text else None
+    except ValueError:
+        parsed = text
+    return {
+        "ResponseBody": parsed,
+        "StatusCode": status,
+        "StatusText": reason,
+        "Headers": {k: [v] for k, v in answer_headers.items()},
     }
