@@ -150,6 +150,8 @@ impl MachineLowering<'_, '_> {
                 )
             }
             "Map" => {
+                // Taken before the region is lowered: its own Map states set it too.
+                let reader_name = self.cx.reader_name.take();
                 let processor = s.field("ItemProcessor").or(s.field("Iterator"));
                 let distributed = processor
                     .and_then(|p| p.get("ProcessorConfig"))
@@ -180,11 +182,17 @@ impl MachineLowering<'_, '_> {
                 let mut item_ports = Ports::default();
                 let mut item_namer = Namer::new();
                 item_namer.reserve("items");
+                let read = s
+                    .field("ItemReader")
+                    .and_then(|reader| self.item_reader(s, reader, doc, reader_name));
                 let items = match (
                     s.field("ItemsPath"),
                     s.field("Items"),
                     s.field("ItemReader"),
                 ) {
+                    (_, _, Some(_)) if read.is_some() => {
+                        read.unwrap_or(Binding::Literal(Value::Null))
+                    }
                     (_, _, Some(reader)) => Binding::Unresolved(Placeholder {
                         kind: PlaceholderKind::Other,
                         text: format!(

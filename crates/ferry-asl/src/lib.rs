@@ -5,6 +5,7 @@
 //! It must not depend on any other front end or on a back end, and it must never
 //! panic on bad input: every problem is a coded diagnostic (F03xx) on its span.
 
+mod bind;
 mod choice;
 mod codes;
 mod dataflow;
@@ -15,6 +16,7 @@ pub mod jsonpath;
 mod kinds;
 mod lower;
 mod paths;
+mod readers;
 mod requests;
 mod reshape;
 pub mod services;

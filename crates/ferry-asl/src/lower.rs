@@ -11,14 +11,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use ferry_diagnostics::{Diagnostic, MigrationFlag, Span};
 use ferry_ir::naming::Namer;
 use ferry_ir::{
-    Binding, Catch, EdgeKind, Mapping, Output, ParamType, Parameter, Pipeline, Placeholder,
-    PlaceholderKind, PortType, RetryPolicy, Segment, Step, StepKind, Value,
+    Binding, Catch, EdgeKind, Mapping, Output, ParamType, Parameter, Pipeline, PortType,
+    RetryPolicy, Segment, Step, StepKind, Value,
 };
 use petgraph::stable_graph::NodeIndex;
 
 use crate::dataflow::{Abs, Origin};
 use crate::doc::{Kind, Node};
-use crate::paths::{RefPath, Root, Seg, parse_path};
+use crate::paths::{RefPath, Seg, parse_path};
 use crate::tasks::sagemaker_hints;
 
 pub const RESULT: &str = "result";
@@ -37,6 +37,10 @@ pub struct Context<'a> {
     /// Whether the state being lowered is a `.waitForTaskToken` Task, whose templates
     /// may read `$$.Task.Token` (the token the generated step makes up and waits on).
     pub task_token: bool,
+    /// The name of the item-reader step of the Map state being lowered (`readers.rs`),
+    /// and the step once built.
+    pub reader_name: Option<String>,
+    pub item_reader: Option<Step>,
 }
 
 impl<'a> Context<'a> {
@@ -49,6 +53,8 @@ impl<'a> Context<'a> {
             source,
             constrained: BTreeSet::new(),
             task_token: false,
+            reader_name: None,
+            item_reader: None,
             diagnostics,
             params: Vec::new(),
             param_names: BTreeMap::new(),
@@ -146,7 +152,7 @@ fn path_text(path: &[Segment]) -> String {
     s
 }
 
-fn segments(path: &RefPath) -> Option<Vec<Segment>> {
+pub(crate) fn segments(path: &RefPath) -> Option<Vec<Segment>> {
     path.segs
         .iter()
         .map(|s| match s {
@@ -415,6 +421,16 @@ impl MachineLowering<'_, '_> {
                 step_names.insert(i, step_name);
             }
         }
+        // Names for the item-reader steps Map states may need (`readers.rs`).
+        let reader_names: BTreeMap<usize, String> = states
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                reachable.contains(i) && s.ty == "Map" && s.field("ItemReader").is_some()
+            })
+            .map(|(i, s)| (i, namer.fresh(&format!("{}_items", s.name))))
+            .collect();
+        let mut readers: BTreeMap<usize, Step> = BTreeMap::new();
         pipeline.entry = step_names.get(&start).cloned();
         // Data flow in topological order (the DFS post-order reversed, back edges cut).
         let mut inputs_at: BTreeMap<usize, Abs> = BTreeMap::new();
@@ -430,7 +446,15 @@ impl MachineLowering<'_, '_> {
                 .unwrap_or_else(|| Abs::Unknown("no predecessor".into()));
             self.vars = vars_at.get(&i).cloned().unwrap_or_default();
             self.next_vars = self.vars.clone();
+            self.cx.reader_name = reader_names.get(&i).cloned();
             let (step, output) = self.state(s, &step_names[&i], input, depth);
+            self.cx.reader_name = None;
+            if let Some(reader) = self.cx.item_reader.take() {
+                if i == start {
+                    pipeline.entry = Some(reader.name.clone());
+                }
+                readers.insert(i, reader);
+            }
             let entry_vars = std::mem::take(&mut self.vars);
             let exit_vars = std::mem::take(&mut self.next_vars);
             for (n, (target, kind, _)) in succ[i].iter().enumerate() {
@@ -479,6 +503,14 @@ impl MachineLowering<'_, '_> {
         for (i, step) in built {
             nodes.insert(i, pipeline.add_step(step));
         }
+        // An item reader runs right before its Map: transitions into the Map go to it.
+        let mut reader_nodes: BTreeMap<usize, NodeIndex> = BTreeMap::new();
+        for (i, reader) in readers {
+            let span = reader.span;
+            let node = pipeline.add_step(reader);
+            pipeline.add_edge(node, nodes[&i], EdgeKind::Order, span);
+            reader_nodes.insert(i, node);
+        }
         // Edges: control transitions, back edges through a flagged stand-in, data edges.
         for &i in &order {
             for (n, (target, kind, span)) in succ[i].iter().enumerate() {
@@ -510,12 +542,16 @@ impl MachineLowering<'_, '_> {
                     );
                     pipeline.add_step(stand_in)
                 } else {
-                    nodes[&t]
+                    reader_nodes.get(&t).copied().unwrap_or(nodes[&t])
                 };
                 pipeline.add_edge(nodes[&i], to, kind.clone(), *span);
             }
         }
-        let indices: Vec<NodeIndex> = nodes.values().copied().collect();
+        let indices: Vec<NodeIndex> = nodes
+            .values()
+            .chain(reader_nodes.values())
+            .copied()
+            .collect();
         for to in indices {
             let wanted: Vec<(String, String)> = pipeline.graph[to]
                 .inputs
@@ -555,104 +591,6 @@ impl MachineLowering<'_, '_> {
             });
         }
         pipeline
-    }
-
-    /// A binding for the value at `path` of the state's (effective) input.
-    pub(crate) fn bind(&mut self, doc: &Abs, text: &str, span: Span) -> Binding {
-        let placeholder = |kind: PlaceholderKind| {
-            Binding::Unresolved(Placeholder {
-                kind,
-                text: text.to_string(),
-                span,
-                flagged: false,
-            })
-        };
-        let Some(path) = parse_path(text) else {
-            return placeholder(PlaceholderKind::JsonPath);
-        };
-        match path.root.clone() {
-            Root::Context => {
-                // `$$.Execution.Input...` is the execution input: the pipeline parameters.
-                let segs = segments(&path).unwrap_or_default();
-                return match self.context_read(&segs, false, span) {
-                    Some(read) if read.rest.is_empty() => read.binding,
-                    _ => placeholder(PlaceholderKind::ExecutionVariable),
-                };
-            }
-            Root::Variable(v) => {
-                let segs = segments(&path).unwrap_or_default();
-                let read = match self.vars.get(&v).cloned() {
-                    Some(abs) => self.read(&abs, &segs, false, span),
-                    None => Err(format!("`${v}` is not assigned before this state")),
-                };
-                return match read {
-                    Ok(r) if r.rest.is_empty() => r.binding,
-                    Ok(_) => {
-                        self.note_unknown(
-                            text,
-                            span,
-                            "a field of the Map item or branch input is not tracked",
-                        );
-                        placeholder(PlaceholderKind::JsonPath)
-                    }
-                    Err(why) => {
-                        self.note_unknown(text, span, &why);
-                        placeholder(PlaceholderKind::JsonPath)
-                    }
-                };
-            }
-            Root::Input => {}
-        }
-        let Some(segs) = segments(&path) else {
-            self.note_unknown(
-                text,
-                span,
-                "the path selects dynamically ([*], filters or ..)",
-            );
-            return placeholder(PlaceholderKind::JsonPath);
-        };
-        match doc.get(&segs) {
-            Abs::From(Origin::Step(step), projection) => Binding::StepOutput {
-                step,
-                port: RESULT.into(),
-                projection,
-            },
-            Abs::From(Origin::Input, p) => match &self.region_input {
-                None => Binding::Parameter(self.cx.input_param(&p, span)),
-                Some(region) if p.is_empty() => Binding::Parameter(region.clone()),
-                Some(_) => {
-                    self.note_unknown(
-                        text,
-                        span,
-                        "a field of the Map item or branch input is not tracked",
-                    );
-                    placeholder(PlaceholderKind::JsonPath)
-                }
-            },
-            Abs::Lit(v) => Binding::Literal(v),
-            Abs::Obj(..) => {
-                self.note_unknown(
-                    text,
-                    span,
-                    "the value is an object assembled by earlier states",
-                );
-                placeholder(PlaceholderKind::JsonPath)
-            }
-            Abs::Unknown(why) => {
-                self.note_unknown(text, span, &why);
-                placeholder(PlaceholderKind::JsonPath)
-            }
-        }
-    }
-
-    pub(crate) fn note_unknown(&mut self, text: &str, span: Span, why: &str) {
-        self.cx.diagnostics.push(
-            Diagnostic::note(
-                "F0317",
-                format!("cannot tell statically which state produced `{text}`"),
-            )
-            .with_primary(span, why.to_string()),
-        );
     }
 
     /// Lower one state: the step, and the abstract document it outputs.

@@ -111,7 +111,9 @@ pub(crate) fn task_mapping(resource: &str, kind: &StepKind) -> Mapping {
             ferry_ir::CallTarget::ApiGateway if !callback => {
                 return Mapping::approximate(construct, APIGATEWAY_NOTE);
             }
-            ferry_ir::CallTarget::Sdk(_) | ferry_ir::CallTarget::ApiGateway => {}
+            ferry_ir::CallTarget::Sdk(_)
+            | ferry_ir::CallTarget::ApiGateway
+            | ferry_ir::CallTarget::S3ItemReader => {}
         }
     }
     if resource.ends_with(".waitForTaskToken") {

@@ -20,6 +20,10 @@ pub enum CallTarget {
     /// names the endpoint, stage, path, method, headers, query and body, and
     /// `AuthType: IAM_ROLE` signs it with SigV4 (botocore).
     ApiGateway,
+    /// A Distributed Map's S3 item reader (`s3:listObjectsV2` / `s3:getObject`): the
+    /// request holds the reader's `Parameters` and `ReaderConfig`; the result is the
+    /// list of items (every page of a listing; a JSON, JSON Lines or CSV object parsed).
+    S3ItemReader,
     /// No SDK or HTTP equivalent; `reason` says why.
     Unsupported { reason: String },
 }

@@ -310,6 +310,7 @@ fn target() -> impl Strategy<Value = CallTarget> {
             }),
         prop::option::of(text()).prop_map(|connection| CallTarget::Http { connection }),
         Just(CallTarget::ApiGateway),
+        Just(CallTarget::S3ItemReader),
         text().prop_map(|reason| CallTarget::Unsupported { reason }),
     ]
 }

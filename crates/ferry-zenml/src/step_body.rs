@@ -213,6 +213,20 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
             }
             imports.import("boto3");
             cx.require("boto3");
+            if let Some(ferry_ir::CallTarget::S3ItemReader) = target.as_deref() {
+                crate::computed::use_runtime(imports, cx);
+                w.line(py!("request = {}", Code::value(request, &input)));
+                let call = py!(
+                    "rt.s3_item_reader(boto3.client(\"s3\"), {}, request)",
+                    Code::str_lit(action)
+                );
+                if has_outputs {
+                    w.line(py!("return {}", call));
+                } else {
+                    w.line(call);
+                }
+                return translated();
+            }
             let waits = matches!(
                 pattern,
                 IntegrationPattern::Sync | IntegrationPattern::Sync2

@@ -259,6 +259,7 @@ pub fn print_target(t: &CallTarget) -> String {
             connection.as_deref().map_or("none".to_string(), quote)
         ),
         CallTarget::ApiGateway => "apigateway".to_string(),
+        CallTarget::S3ItemReader => "s3_item_reader".to_string(),
         CallTarget::Unsupported { reason } => format!("unsupported {}", quote(reason)),
     }
 }
@@ -600,6 +601,9 @@ pub fn parse_target(i: &str) -> PResult<'_, CallTarget> {
         let (r, connection) = opt_str(r)?;
         return Ok((r, CallTarget::Http { connection }));
     }
+    if let Ok((r, _)) = kw("s3_item_reader")(i) {
+        return Ok((r, CallTarget::S3ItemReader));
+    }
     if let Ok((r, _)) = kw("apigateway")(i) {
         return Ok((r, CallTarget::ApiGateway));
     }
@@ -607,7 +611,10 @@ pub fn parse_target(i: &str) -> PResult<'_, CallTarget> {
         let (r, reason) = string(r)?;
         return Ok((r, CallTarget::Unsupported { reason }));
     }
-    let (r, _) = expect(kw("sdk"), "`sdk`, `http`, `apigateway` or `unsupported`")(i)?;
+    let (r, _) = expect(
+        kw("sdk"),
+        "`sdk`, `http`, `apigateway`, `s3_item_reader` or `unsupported`",
+    )(i)?;
     let (r, client) = string(r)?;
     let (r, method) = string(r)?;
     let (r, operation) = string(r)?;

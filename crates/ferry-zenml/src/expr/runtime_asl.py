@@ -514,3 +514,53 @@ def apigateway_invoke(request, sigv4):
         "StatusText": reason,
         "Headers": {k: [v] for k, v in answer_headers.items()},
     }
+
+
+def s3_item_reader(client, action, reader):
+    """The items of a Distributed Map's S3 `ItemReader`, as Step Functions reads them.
+    `action` is `listObjectsV2` (every object of every page: Key, Etag, LastModified,
+    Size, StorageClass) or `getObject` (the object parsed by `ReaderConfig.InputType`:
+    a JSON array, JSON Lines, or CSV rows as objects keyed by the header). `reader` is
+    {Parameters, ReaderConfig}; `ReaderConfig.MaxItems` limits the items."""
+    import csv
+    import io
+
+    params = dict(reader.get("Parameters") or {})
+    config = reader.get("ReaderConfig") or {}
+    limit = config.get("MaxItems")
+    items = []
+    if action == "listObjectsV2":
+        for page in client.get_paginator("list_objects_v2").paginate(**params):
+            for entry in page.get("Contents", []):
+                modified = entry.get("LastModified")
+                items.append(
+                    {
+                        "Etag": entry.get("ETag"),
+                        "Key": entry.get("Key"),
+                        "LastModified": modified.isoformat()
+                        if hasattr(modified, "isoformat")
+                        else modified,
+                        "Size": entry.get("Size"),
+                        "StorageClass": entry.get("StorageClass"),
+                    }
+                )
+    else:
+        text = client.get_object(**params)["Body"].read().decode("utf-8")
+        kind = config.get("InputType", "JSON")
+        if kind == "JSON":
+            items = json.loads(text)
+        elif kind == "JSONL":
+            items = [json.loads(line) for line in text.splitlines() if line.strip()]
+        elif kind == "CSV":
+            delimiter = {"SEMICOLON": ";", "PIPE": "|", "SPACE": " ", "TAB": "\t"}.get(
+                config.get("CSVDelimiter", "COMMA"), ","
+            )
+            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+            if config.get("CSVHeaderLocation") == "GIVEN":
+                header = list(config.get("CSVHeaders") or [])
+            else:
+                header, rows = (rows[0], rows[1:]) if rows else ([], [])
+            items = [dict(zip(header, row)) for row in rows]
+        else:
+            raise ExpressionError(f"ItemReader InputType {kind} is not supported")
+    return items[:limit] if isinstance(limit, int) else items
