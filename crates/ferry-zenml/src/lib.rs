@@ -14,6 +14,7 @@ mod computed;
 mod conditions;
 mod configs;
 mod constructs;
+mod consumed;
 mod container_jobs;
 mod context;
 mod control;
