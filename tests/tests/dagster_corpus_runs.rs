@@ -61,7 +61,11 @@ values = {"status": str(run.status)}
 for step_name, step_run in run.steps.items():
     for output_name, versions in step_run.outputs.items():
         versions = versions if isinstance(versions, list) else [versions]
-        values[f"{step_name}.{output_name}"] = versions[0].load()
+        value = versions[0].load()
+        if hasattr(value, "to_dict"):
+            # A DataFrame: its rows, as the source's code built them.
+            value = value.to_dict(orient="records")
+        values[f"{step_name}.{output_name}"] = value
 print("ARTIFACTS " + json.dumps(values, sort_keys=True, default=str))
 "#;
 
@@ -182,4 +186,184 @@ fn ray_example_op_job_runs_with_its_run_config() {
     // context.log.info of return_two, with the value the run config gave.
     assert!(text.contains("sleeping for 0 seconds..."), "{text}");
     assert!(!text.contains("sleeping for 3 seconds"), "{text}");
+}
+
+/// A stand-in for an HTTP API the location's code calls: serves `records.json` (a
+/// list of objects) filtered by the request's query parameters, paginated like the
+/// Luchtmeetnet open API (`{"pagination": {"current_page", "next_page", ...}, "data":
+/// [...]}`, two records a page), and logs every request's path and parameters to
+/// `requests.jsonl`. Prints its port once it listens.
+const STUB_API: &str = r#"
+import json
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+work = Path(sys.argv[1])
+records = json.loads((work / "records.json").read_text())
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        url = urlparse(self.path)
+        params = {k: v[0] for k, v in parse_qs(url.query).items()}
+        with open(work / "requests.jsonl", "a") as log:
+            log.write(json.dumps({"path": url.path, "params": params}) + "\n")
+        page = int(params.get("page", "1"))
+        start, end = params.get("start", ""), params.get("end", "\uffff")
+        station = params.get("station_number")
+        rows = [
+            r
+            for r in records
+            if (station is None or r["station_number"] == station)
+            and start <= r["timestamp_measured"] <= end
+        ]
+        last = max(1, (len(rows) + 1) // 2)
+        body = {
+            "pagination": {
+                "current_page": page,
+                "next_page": min(page + 1, last),
+                "last_page": last,
+            },
+            "data": rows[(page - 1) * 2 : page * 2],
+        }
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+server = HTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"#;
+
+/// The stub API running as a child process; killed when dropped.
+struct StubApi {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl StubApi {
+    fn start(work: &Path, records: &serde_json::Value) -> StubApi {
+        use std::io::BufRead;
+        std::fs::write(work.join("records.json"), records.to_string()).unwrap();
+        std::fs::write(work.join("stub_api.py"), STUB_API).unwrap();
+        let python = std::env::var("FERRY_PYTHON").unwrap_or_else(|_| "python3".into());
+        let mut child = Command::new(python)
+            .arg(work.join("stub_api.py"))
+            .arg(work)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the stub API starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("the stub API prints its port");
+        StubApi { child, port }
+    }
+
+    fn requests(work: &Path) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(work.join("requests.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for StubApi {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `air_quality_data` is partitioned by a MultiPartitionsDefinition (a daily
+/// dimension and a dynamic `stations` one): the run's partition key `date|station`
+/// is a pipeline parameter. Its `luchtmeetnet_api` is a ConfigurableResource
+/// (`LuchtMeetNetResource`, whose `request` logs through `get_resource_context().log`)
+/// calling the location's `get_results_luchtmeetnet_endpoint`, which follows the API's
+/// pages until `current_page == next_page`. The API is replaced by a local stub: the
+/// location's base-URL constant, carried in `dadel/luchtmeetnet/const.py`, is pointed
+/// at it. The expected rows are those of the test's records for that station and day,
+/// in order, collected over three pages.
+#[test]
+fn dadel_partitioned_asset_with_a_configurable_resource() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = compile_location("JasperHG90+dagster-dbt-elementary__dadel", out.path());
+    let mut records = Vec::new();
+    for station in ["NL10938", "NL49012"] {
+        for date in ["2023-11-20", "2023-11-21", "2023-11-22"] {
+            for (i, hour) in [0, 5, 11, 17, 23].into_iter().enumerate() {
+                records.push(serde_json::json!({
+                    "station_number": station,
+                    "formula": if i % 2 == 0 { "NO2" } else { "PM10" },
+                    "value": (hour as f64) * 1.5 + station.len() as f64 + i as f64 / 4.0,
+                    "timestamp_measured": format!("{date}T{hour:02}:00:00+00:00"),
+                }));
+            }
+        }
+    }
+    let records = serde_json::Value::Array(records);
+    let stub = StubApi::start(out.path(), &records);
+    let constant = dir.join("dadel/luchtmeetnet/const.py");
+    let text = std::fs::read_to_string(&constant).unwrap();
+    let base = "https://api.luchtmeetnet.nl/open_api";
+    assert!(text.contains(base), "{text}");
+    std::fs::write(
+        &constant,
+        text.replace(base, &format!("http://127.0.0.1:{}/open_api", stub.port)),
+    )
+    .unwrap();
+    let (values, text) = run_project(
+        &dir,
+        "ingestion_job_pipeline",
+        "--partition-key '2023-11-21|NL10938' --no-cache",
+    );
+    // The source's logic: the day's window and the station from the partition key.
+    let (date, station) = ("2023-11-21", "NL10938");
+    let (start, end) = (format!("{date}T00:00:00"), format!("{date}T23:59:59"));
+    let expected: Vec<&serde_json::Value> = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            let t = r["timestamp_measured"].as_str().unwrap();
+            r["station_number"] == station && t >= start.as_str() && t <= end.as_str()
+        })
+        .collect();
+    assert_eq!(expected.len(), 5);
+    let rows = values["air_quality_data.air_quality_data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the asset's DataFrame: {values:?}\n{text}"));
+    assert_eq!(rows.len(), expected.len(), "{rows:?}");
+    for (row, want) in rows.iter().zip(&expected) {
+        for key in ["station_number", "formula", "timestamp_measured"] {
+            assert_eq!(row[key], want[key], "{key}: {row:?}");
+        }
+        let (got, want) = (row["value"].as_f64(), want["value"].as_f64());
+        assert!(
+            got.zip(want).is_some_and(|(g, w)| (g - w).abs() < 1e-9),
+            "{row:?}"
+        );
+    }
+    // Three pages of two, one request each, with the parameters the asset built.
+    let requests = StubApi::requests(out.path());
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    for (i, r) in requests.iter().enumerate() {
+        assert_eq!(r["path"], "/open_api/measurements", "{r}");
+        assert_eq!(r["params"]["start"], start.as_str(), "{r}");
+        assert_eq!(r["params"]["end"], end.as_str(), "{r}");
+        assert_eq!(r["params"]["station_number"], station, "{r}");
+        assert_eq!(r["params"]["page"], (i + 1).to_string().as_str(), "{r}");
+    }
+    drop(stub);
 }
