@@ -239,7 +239,7 @@ pub fn files(
                     continue;
                 };
                 let q = normalise(&q);
-                if !crate::carry::is_dagster(&q) {
+                if !location.is_framework(&q, &crate::carry::is_dagster) {
                     continue;
                 }
                 let mut stand_in = || {
