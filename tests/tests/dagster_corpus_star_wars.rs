@@ -130,9 +130,11 @@ fn star_wars() -> StarWars {
     let profiles = vec![
         json!({"id": 1, "name": "Luke Skywalker", "affiliations": ["Rebel Alliance", "Jedi Order"],
                "masters": ["Obi-Wan Kenobi", "Yoda"], "apprentices": [], "died": 34,
-               "diedLocation": "Ahch-To"}),
-        json!({"id": 2, "name": "C-3PO", "affiliations": ["Rebel Alliance"], "masters": []}),
-        json!({"id": 45, "name": "Ratts Tyerell", "affiliations": []}),
+               "diedLocation": "Ahch-To", "wiki": "https://starwars.fandom.com/wiki/Luke_Skywalker"}),
+        json!({"id": 2, "name": "C-3PO", "affiliations": ["Rebel Alliance"], "masters": [],
+               "wiki": "https://starwars.fandom.com/wiki/C-3PO"}),
+        json!({"id": 45, "name": "Ratts Tyerell", "affiliations": [],
+               "wiki": "https://starwars.fandom.com/wiki/Ratts_Tyerell"}),
         json!({"id": 99, "name": "Grogu"}),
     ];
     StarWars {

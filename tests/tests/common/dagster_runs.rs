@@ -52,6 +52,18 @@ import sys
 
 from zenml.client import Client
 
+
+def plain(value):
+    """JSON's values: NaN (a missing value in a table) is null."""
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
 run = Client().get_pipeline(sys.argv[1]).last_run
 values = {"status": str(run.status)}
 for step_name, step_run in run.steps.items():
@@ -68,7 +80,7 @@ for step_name, step_run in run.steps.items():
     metadata = dict(step_run.run_metadata)
     if metadata:
         values[f"{step_name}.metadata"] = metadata
-print("ARTIFACTS " + json.dumps(values, sort_keys=True, default=str))
+print("ARTIFACTS " + json.dumps(plain(values), sort_keys=True, default=str))
 "#;
 
 /// `zenml init`, `python run.py ARGS` and the artifact read-out, in the project folder
