@@ -7,119 +7,11 @@
 //!
 //! The corpus is read in place, never copied into the repository. Needs FERRY_PYTHON
 //! (scripts/python-env.sh: zenml[local] and the packages the locations import).
+//! HTTP APIs a location calls are replaced by local stubs (common/dagster_runs.rs).
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-use ferry_cli::Target;
-use ferry_cli::driver::{DriveOptions, compile_all, emit_project_with_map};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn location(name: &str) -> PathBuf {
-    let dir = root().join("../shared/corpus/dagster").join(name);
-    assert!(
-        dir.is_dir(),
-        "corpus code location {} is missing",
-        dir.display()
-    );
-    dir
-}
-
-/// Compile one code-location folder into exactly one project under `out`.
-fn compile_location(name: &str, out: &Path) -> PathBuf {
-    let unit = location(name);
-    let (found, _) = ferry_cli::inputs::collect(std::slice::from_ref(&unit), None);
-    let mut compiled = compile_all(found, &DriveOptions::default(), Some(1));
-    assert_eq!(compiled.len(), 1, "{name}: a folder is one code location");
-    let (files, _) = emit_project_with_map(&mut compiled[0], Target::Local)
-        .unwrap_or_else(|| panic!("{name}: no project written"));
-    let dir = out.join(name.replace('+', "_"));
-    for (rel, text) in &files {
-        let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
-
-/// Loads every output artifact of the pipeline's last run and prints them as JSON.
-const READ_ARTIFACTS: &str = r#"
-import json
-import sys
-
-from zenml.client import Client
-
-run = Client().get_pipeline(sys.argv[1]).last_run
-values = {"status": str(run.status)}
-for step_name, step_run in run.steps.items():
-    for output_name, versions in step_run.outputs.items():
-        versions = versions if isinstance(versions, list) else [versions]
-        values[f"{step_name}.{output_name}"] = versions[0].load()
-print("ARTIFACTS " + json.dumps(values, sort_keys=True, default=str))
-"#;
-
-/// `zenml init`, `python run.py ARGS` and the artifact read-out, in the project folder
-/// with a throwaway ZenML store: the artifacts of the run by `step.output`, and the
-/// run's output.
-fn run_project(
-    dir: &Path,
-    pipeline: &str,
-    args: &str,
-) -> (BTreeMap<String, serde_json::Value>, String) {
-    let work = dir.parent().unwrap();
-    let reader = work.join("read_artifacts.py");
-    std::fs::write(&reader, READ_ARTIFACTS).unwrap();
-    let script = format!(
-        "set -e; source '{root}/scripts/python-env.sh'; export ZENML_CONFIG_PATH='{work}/zen-config'; \
-         cd '{dir}'; \"$(dirname \"$FERRY_PYTHON\")/zenml\" init >/dev/null 2>&1; \
-         PYTHONPYCACHEPREFIX='{work}/pycache' timeout 600 \"$FERRY_PYTHON\" run.py {args}; \
-         PYTHONPYCACHEPREFIX='{work}/pycache' \"$FERRY_PYTHON\" '{reader}' {pipeline}",
-        root = root().display(),
-        work = work.display(),
-        dir = dir.display(),
-        reader = reader.display(),
-    );
-    let output = Command::new("bash")
-        .arg("-c")
-        .arg(&script)
-        .output()
-        .expect("bash runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "{}: run failed:\n{text}",
-        dir.display()
-    );
-    let line = text
-        .lines()
-        .find_map(|l| l.strip_prefix("ARTIFACTS "))
-        .unwrap_or_else(|| panic!("no artifacts printed:\n{text}"));
-    let values: BTreeMap<String, serde_json::Value> = serde_json::from_str(line).unwrap();
-    assert_eq!(
-        values.get("status").and_then(|s| s.as_str()),
-        Some("completed"),
-        "{text}"
-    );
-    (values, text)
-}
-
-fn number(values: &BTreeMap<String, serde_json::Value>, key: &str) -> f64 {
-    values
-        .get(key)
-        .and_then(serde_json::Value::as_f64)
-        .unwrap_or_else(|| panic!("artifact {key} is not a number: {values:?}"))
-}
+use common::dagster_runs::{StubApi, compile_location, number, run_project};
 
 /// `random_numbers_asset` draws ten numbers in [10, 50) rounded to 2 places and logs
 /// them through `context.log`; `mean_asset` is their mean rounded to 4 places. The job
@@ -182,4 +74,87 @@ fn ray_example_op_job_runs_with_its_run_config() {
     // context.log.info of return_two, with the value the run config gave.
     assert!(text.contains("sleeping for 0 seconds..."), "{text}");
     assert!(!text.contains("sleeping for 3 seconds"), "{text}");
+}
+
+/// A stand-in for an HTTP API the location's code calls: serves `records.json` (a
+/// `air_quality_data` is partitioned by a MultiPartitionsDefinition (a daily
+/// dimension and a dynamic `stations` one): the run's partition key `date|station`
+/// is a pipeline parameter. Its `luchtmeetnet_api` is a ConfigurableResource
+/// (`LuchtMeetNetResource`, whose `request` logs through `get_resource_context().log`)
+/// calling the location's `get_results_luchtmeetnet_endpoint`, which follows the API's
+/// pages until `current_page == next_page`. The API is replaced by a local stub: the
+/// location's base-URL constant, carried in `dadel/luchtmeetnet/const.py`, is pointed
+/// at it. The expected rows are those of the test's records for that station and day,
+/// in order, collected over three pages.
+#[test]
+fn dadel_partitioned_asset_with_a_configurable_resource() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = compile_location("JasperHG90+dagster-dbt-elementary__dadel", out.path());
+    let mut records = Vec::new();
+    for station in ["NL10938", "NL49012"] {
+        for date in ["2023-11-20", "2023-11-21", "2023-11-22"] {
+            for (i, hour) in [0, 5, 11, 17, 23].into_iter().enumerate() {
+                records.push(serde_json::json!({
+                    "station_number": station,
+                    "formula": if i % 2 == 0 { "NO2" } else { "PM10" },
+                    "value": (hour as f64) * 1.5 + station.len() as f64 + i as f64 / 4.0,
+                    "timestamp_measured": format!("{date}T{hour:02}:00:00+00:00"),
+                }));
+            }
+        }
+    }
+    let records = serde_json::Value::Array(records);
+    let stub = StubApi::start(out.path(), &records);
+    let constant = dir.join("dadel/luchtmeetnet/const.py");
+    let text = std::fs::read_to_string(&constant).unwrap();
+    let base = "https://api.luchtmeetnet.nl/open_api";
+    assert!(text.contains(base), "{text}");
+    std::fs::write(
+        &constant,
+        text.replace(base, &format!("http://127.0.0.1:{}/open_api", stub.port)),
+    )
+    .unwrap();
+    let (values, text) = run_project(
+        &dir,
+        "ingestion_job_pipeline",
+        "--partition-key '2023-11-21|NL10938' --no-cache",
+    );
+    // The source's logic: the day's window and the station from the partition key.
+    let (date, station) = ("2023-11-21", "NL10938");
+    let (start, end) = (format!("{date}T00:00:00"), format!("{date}T23:59:59"));
+    let expected: Vec<&serde_json::Value> = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            let t = r["timestamp_measured"].as_str().unwrap();
+            r["station_number"] == station && t >= start.as_str() && t <= end.as_str()
+        })
+        .collect();
+    assert_eq!(expected.len(), 5);
+    let rows = values["air_quality_data.air_quality_data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the asset's DataFrame: {values:?}\n{text}"));
+    assert_eq!(rows.len(), expected.len(), "{rows:?}");
+    for (row, want) in rows.iter().zip(&expected) {
+        for key in ["station_number", "formula", "timestamp_measured"] {
+            assert_eq!(row[key], want[key], "{key}: {row:?}");
+        }
+        let (got, want) = (row["value"].as_f64(), want["value"].as_f64());
+        assert!(
+            got.zip(want).is_some_and(|(g, w)| (g - w).abs() < 1e-9),
+            "{row:?}"
+        );
+    }
+    // Three pages of two, one request each, with the parameters the asset built.
+    let requests = StubApi::requests(out.path());
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    for (i, r) in requests.iter().enumerate() {
+        assert_eq!(r["path"], "/open_api/measurements", "{r}");
+        assert_eq!(r["params"]["start"], start.as_str(), "{r}");
+        assert_eq!(r["params"]["end"], end.as_str(), "{r}");
+        assert_eq!(r["params"]["station_number"], station, "{r}");
+        assert_eq!(r["params"]["page"], (i + 1).to_string().as_str(), "{r}");
+    }
+    drop(stub);
 }

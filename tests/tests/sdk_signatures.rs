@@ -14,11 +14,14 @@ wrong = []
 for qualified, expected in rows:
     module, _, name = qualified.rpartition(".")
     try:
-        cls = getattr(importlib.import_module(module), name)
+        obj = getattr(importlib.import_module(module), name)
     except Exception as e:
         wrong.append(f"{qualified}: cannot import: {e}")
         continue
-    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    if inspect.isclass(obj):
+        params = list(inspect.signature(obj.__init__).parameters.values())[1:]
+    else:
+        params = list(inspect.signature(obj).parameters.values())
     actual = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     if actual[: len(expected)] != expected:
         wrong.append(f"{qualified}: ferry says {expected}, the SDK says {actual[: len(expected)]}")

@@ -13,6 +13,7 @@ mod collect;
 mod lower;
 mod op_job;
 mod partitions;
+mod resource_context;
 mod resources;
 mod rewrite;
 mod step;

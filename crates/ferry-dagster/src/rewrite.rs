@@ -33,6 +33,8 @@ pub struct Env<'a> {
     pub key: &'a str,
     /// Names the caller already binds (parameters kept as inputs, resource objects).
     pub taken: Vec<String>,
+    /// Whether a qualified name is Dagster's API rather than the location's own code.
+    pub dagster: &'a dyn Fn(&str) -> bool,
 }
 
 /// The edits and what they need.
@@ -221,7 +223,7 @@ pub fn rewrite(env: &Env<'_>, body: &[Stmt]) -> Rewritten {
             continue;
         };
         let q = normalise(&q);
-        if crate::carry::is_dagster(&q) {
+        if (env.dagster)(&q) {
             dagster_use(env, &chain, &q, &mut out);
         }
     }

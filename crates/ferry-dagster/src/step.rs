@@ -159,7 +159,10 @@ impl<'a> Builder<'_, 'a> {
                 extra.push((n.id.to_string(), ann.range()));
             }
         }
+        let py = self.py;
+        let dagster = move |q: &str| py.is_framework(q, &crate::carry::is_dagster);
         let env = Env {
+            dagster: &dagster,
             module: def.module,
             scope: def.scope,
             free: &free,

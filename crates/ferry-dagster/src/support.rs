@@ -192,6 +192,40 @@ pub fn files(
             let Some(stmt) = parsed.body().get(index) else {
                 continue;
             };
+            for call in crate::resource_context::calls(stmt, &scope) {
+                if let Some((edit, imports)) = crate::resource_context::rewrite(&call) {
+                    out.edits.push(edit);
+                    out.imports.extend(imports);
+                    continue;
+                }
+                let name = out
+                    .stand_in
+                    .get_or_insert_with(|| {
+                        namer
+                            .get_or_insert_with(|| {
+                                let names = crate::chains::all_names(parsed.body());
+                                Namer::with_reserved(names.iter().map(String::as_str))
+                            })
+                            .fresh("NotMigrated")
+                    })
+                    .clone();
+                out.edits.push(Edit::replace(
+                    call.range,
+                    format!("{name}(\"dagster.ConfigurableResource.get_resource_context\")"),
+                ));
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "F0507",
+                        format!(
+                            "the resource context in `{}`, carried as a support module, is used for more than its logger",
+                            m.path
+                        ),
+                    )
+                    .with_primary(parsed.span(&call.range), "Dagster runtime API")
+                    .with_flag(MigrationFlag::Medium)
+                    .with_help("ferry translates the context's `log` only; the support module keeps a stand-in that raises NotImplementedError when used; replace it by hand"),
+                );
+            }
             let (free, _) = ferry_python::statement_free_names(stmt);
             for chain in chains_in(stmt) {
                 if !free.uses(chain.root).contains(&chain.root_range())
@@ -205,7 +239,7 @@ pub fn files(
                     continue;
                 };
                 let q = normalise(&q);
-                if !crate::carry::is_dagster(&q) {
+                if !location.is_framework(&q, &crate::carry::is_dagster) {
                     continue;
                 }
                 let mut stand_in = || {

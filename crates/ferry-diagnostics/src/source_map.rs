@@ -6,6 +6,10 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Per line: whether it is ASCII, so that its columns are byte offsets (a minified
+    /// file is one long line; counting characters from its start for every location
+    /// would be quadratic).
+    ascii_lines: Vec<bool>,
 }
 
 /// 1-based line and column (column counted in characters).
@@ -18,13 +22,19 @@ pub struct LineCol {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let line_starts = std::iter::once(0)
+        let line_starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let ascii_lines = line_starts
+            .iter()
+            .zip(line_starts.iter().skip(1).chain([&text.len()]))
+            .map(|(&start, &end)| text.as_bytes()[start..end].is_ascii())
             .collect();
         SourceFile {
             path: path.into(),
             text,
             line_starts,
+            ascii_lines,
         }
     }
 
@@ -32,12 +42,14 @@ impl SourceFile {
         let byte = byte.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
         let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..byte)
-            .map(|s| s.chars().count())
-            .unwrap_or(byte - start)
-            + 1;
+        let column = if self.ascii_lines[line] {
+            byte - start
+        } else {
+            self.text
+                .get(start..byte)
+                .map(|s| s.chars().count())
+                .unwrap_or(byte - start)
+        } + 1;
         LineCol {
             line: line + 1,
             column,

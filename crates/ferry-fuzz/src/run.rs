@@ -44,10 +44,15 @@ pub fn run(frontend: Frontend, path: &Path) -> Vec<String> {
         .map(|d| d.message.clone())
         .collect();
     if let Some(mut files) = files {
-        // The user's scripts are kept byte for byte (F0713 warns when one does not
-        // parse): they are the source's code, not ferry's output.
+        // The source's files ferry keeps byte for byte (its scripts, and a module
+        // that does not parse: F0713) are the source's code, not ferry's output.
         if let Some(workflow) = &compiled.workflow {
-            files.retain(|path, _| !workflow.files.iter().any(|f| f.verbatim && &f.path == path));
+            files.retain(|path, text| {
+                !workflow
+                    .files
+                    .iter()
+                    .any(|f| &f.path == path && (f.verbatim || &f.text == text))
+            });
         }
         problems.extend(crate::check_emitted(&files));
     }

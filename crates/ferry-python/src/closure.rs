@@ -247,7 +247,10 @@ impl<'a> Location<'a> {
     }
 
     /// Framework names, unless the location itself has a module of that name.
-    fn is_framework(&self, qualified: &str, framework: &dyn Fn(&str) -> bool) -> bool {
+    /// Whether `qualified` names the framework's API: `framework` says so and no module
+    /// of the location has the name or a prefix of it (a location's own package may
+    /// share the framework's prefix, as `dagster_movies` does `dagster_`).
+    pub fn is_framework(&self, qualified: &str, framework: &dyn Fn(&str) -> bool) -> bool {
         if !framework(qualified) {
             return false;
         }

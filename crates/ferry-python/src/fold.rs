@@ -137,6 +137,12 @@ impl Folder<'_, '_, '_> {
                     .lookup_before(&name.id, name.range.start())
                     .ok_or_else(not_constant)?;
                 match symbol.kind {
+                    // A container changed in place later is not its literal.
+                    SymbolKind::Assign(Expr::Dict(_) | Expr::List(_) | Expr::Set(_))
+                        if self.scope.is_mutated(&name.id) =>
+                    {
+                        Err(not_constant())
+                    }
                     SymbolKind::Assign(value) => self.fold(value, depth + 1),
                     _ => Err(not_constant()),
                 }

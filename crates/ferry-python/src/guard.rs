@@ -50,9 +50,16 @@ pub fn oversized_lines(text: &str) -> Vec<std::ops::Range<usize>> {
             }
             b'\'' | b'"' => {
                 let triple = bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b);
-                let (end, inner_depth) = skip_string(bytes, i, triple);
+                let (end, inner_depth, field_code) = skip_string(bytes, i, triple);
                 max_depth = max_depth.max(depth + inner_depth);
-                add(&mut chains, &mut max_chain, 1);
+                // A replacement field of an f-string is an expression nested in the
+                // string: its chain (`{+1+1+...}`) nests as deep as one outside.
+                let field_code = if is_interpolated(bytes, i) {
+                    field_code
+                } else {
+                    0
+                };
+                add(&mut chains, &mut max_chain, 1 + field_code);
                 i = end;
                 continue;
             }
@@ -91,35 +98,58 @@ pub fn oversized_lines(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// The end of the string starting at `start` and the deepest bracket nesting inside it
-/// (f-string replacement fields are parsed as expressions).
-fn skip_string(bytes: &[u8], start: usize, triple: bool) -> (usize, usize) {
+/// Whether the string whose quote is at `quote` has an `f` or `t` prefix (its
+/// replacement fields are expressions).
+fn is_interpolated(bytes: &[u8], quote: usize) -> bool {
+    bytes[..quote]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .take(2)
+        .any(|b| matches!(b, b'f' | b'F' | b't' | b'T'))
+}
+
+/// The end of the string starting at `start`, the deepest bracket nesting inside it
+/// (f-string replacement fields are parsed as expressions) and the most bytes inside
+/// one replacement field.
+fn skip_string(bytes: &[u8], start: usize, triple: bool) -> (usize, usize, usize) {
     let quote = bytes[start];
     let mut i = start + if triple { 3 } else { 1 };
     let mut depth = 0usize;
     let mut max_depth = 0usize;
+    let mut field = 0usize;
+    let mut max_field = 0usize;
     while i < bytes.len() {
+        if depth > 0 {
+            field += 1;
+            max_field = max_field.max(field);
+        }
         match bytes[i] {
             b'\\' => i += 1,
-            b'\n' if !triple => return (i, max_depth),
+            b'\n' if !triple => return (i, max_depth, max_field),
             b'{' | b'(' | b'[' => {
                 depth += 1;
                 max_depth = max_depth.max(depth);
             }
-            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            b'}' | b')' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    field = 0;
+                }
+            }
             b if b == quote => {
                 if !triple {
-                    return (i + 1, max_depth);
+                    return (i + 1, max_depth, max_field);
                 }
                 if bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote) {
-                    return (i + 3, max_depth);
+                    return (i + 3, max_depth, max_field);
                 }
             }
             _ => {}
         }
         i += 1;
     }
-    (bytes.len(), max_depth)
+    (bytes.len(), max_depth, max_field)
 }
 
 /// `text` with the given ranges blanked: every byte but `\n` becomes a space. Ranges
@@ -175,6 +205,21 @@ mod tests {
         // A chain of groups still counts: each `(..)` is a link.
         let calls = format!("x = a{}\n", "(1, 2)".repeat(11_000));
         assert_eq!(oversized_lines(&calls).len(), 1);
+    }
+
+    #[test]
+    fn a_long_chain_in_an_f_string_field_is_found() {
+        let chain = "+1".repeat(MAX_CHAIN_CODE);
+        let deep = format!("x = 1\nprint(f\"total: {{{chain}}}\")\ny = 2\n");
+        assert_eq!(oversized_lines(&deep).len(), 1);
+        // The same text in a plain string is a string, not code.
+        let plain = format!("x = 1\nprint(\"total: {{{chain}}}\")\ny = 2\n");
+        assert!(oversized_lines(&plain).is_empty());
+        let fields = format!("print(f\"{}\")\n", "{a}".repeat(MAX_CHAIN_CODE));
+        assert!(
+            oversized_lines(&fields).is_empty(),
+            "many short fields are read"
+        );
     }
 
     #[test]

@@ -55,6 +55,7 @@ mod function;
 mod guard;
 mod imports;
 mod indent;
+mod mutation;
 mod names;
 mod parse;
 mod project;

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
 use ruff_text_size::TextRange;
@@ -36,6 +36,8 @@ pub struct Scope<'a> {
     /// Whether the module is a package `__init__` (relative imports start there).
     pub is_package: bool,
     symbols: BTreeMap<String, Vec<Symbol<'a>>>,
+    /// Names whose container value the body changes in place (`crate::mutation`).
+    mutated: BTreeSet<String>,
     parent: Option<&'a Scope<'a>>,
 }
 
@@ -57,6 +59,7 @@ impl<'a> Scope<'a> {
             module: module.into(),
             is_package,
             symbols: BTreeMap::new(),
+            mutated: crate::mutation::mutated_names(body),
             parent: None,
         };
         scope.collect(body, 0);
@@ -70,6 +73,7 @@ impl<'a> Scope<'a> {
             module: parent.module.clone(),
             is_package: parent.is_package,
             symbols: BTreeMap::new(),
+            mutated: crate::mutation::mutated_names(body),
             parent: Some(parent),
         };
         scope.collect(body, 0);
@@ -226,6 +230,12 @@ impl<'a> Scope<'a> {
             Some(symbol) => Some(symbol),
             None => self.parent.and_then(|p| p.lookup(name)),
         }
+    }
+
+    /// Whether this scope (or an enclosing one) changes the container `name` is bound
+    /// to in place after binding it: its binding's literal is not its value.
+    pub fn is_mutated(&self, name: &str) -> bool {
+        self.mutated.contains(name) || self.parent.is_some_and(|p| p.is_mutated(name))
     }
 
     /// Whether this scope itself (not a parent) binds `name`.

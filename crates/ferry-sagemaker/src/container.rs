@@ -494,7 +494,12 @@ impl<'a> Lowerer<'a> {
                     Expr::Call(c) if self.is_image_retrieve(c) => {
                         self.job_value(builder, k.value, k.name, 0)
                     }
-                    _ => self.hint_value(k.value),
+                    // A setting ferry cannot read (a parameter without a default,
+                    // computed Python) is still passed: from the step's input.
+                    _ => match self.hint_value(k.value) {
+                        Value::Null => self.job_value(builder, k.value, k.name, 0),
+                        known => known,
+                    },
                 }
             } else {
                 self.job_value(builder, k.value, k.name, 0)

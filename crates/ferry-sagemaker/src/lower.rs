@@ -402,7 +402,10 @@ impl<'a> Lowerer<'a> {
                     value: &keyword.value,
                     span: self.module.span(keyword),
                 }),
-                None => info.star_args.push(self.module.span(keyword)),
+                None => match self.unpacked_keywords(&keyword.value) {
+                    Some(keywords) => info.keywords.extend(keywords),
+                    None => info.star_args.push(self.module.span(keyword)),
+                },
             }
         }
         // SDK job classes: positional arguments are bound to their parameter names (a
@@ -440,6 +443,25 @@ impl<'a> Lowerer<'a> {
             self.diagnostics.push(diagnostic);
         }
         info
+    }
+
+    /// `**config` where `config` is a dict literal with string keys (not changed in
+    /// place afterwards): its entries, as the keywords Python passes.
+    fn unpacked_keywords(&self, value: &'a Expr) -> Option<Vec<ferry_python::KeywordArg<'a>>> {
+        let Expr::Dict(dict) = self.follow(value) else {
+            return None;
+        };
+        dict.items
+            .iter()
+            .map(|item| match &item.key {
+                Some(Expr::StringLiteral(key)) => Some(ferry_python::KeywordArg {
+                    name: key.value.to_str(),
+                    value: &item.value,
+                    span: self.module.span(&item.value.range().cover(key.range)),
+                }),
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn span(&self, node: &impl Ranged) -> ferry_diagnostics::Span {

@@ -42,14 +42,31 @@ impl<'a> Lowerer<'a> {
                 path: "/opt/ml/model-package".into(),
             });
         } else {
+            // `create(instance_type=...)`: settings of the step, and the arguments
+            // the launch passes (from the step's inputs where ferry cannot read them).
+            let mut method_arguments = Vec::new();
             for (name, value) in keywords {
                 if name == "inputs" || is_infra(name) {
                     let v = self.hint_value(value);
                     builder.hint(name, v);
                 }
+                // Without a method call (the legacy step) the keywords are the step's.
+                if name != "inputs" && method.is_some() {
+                    let v = self.job_value(builder, value, name, 0);
+                    method_arguments.push((name.to_string(), v));
+                } else if let Expr::Call(input) = self.follow(value)
+                    && self.sagemaker_class(input).as_deref() == Some("CreateModelInput")
+                {
+                    // The legacy `CreateModelStep(inputs=CreateModelInput(...))`.
+                    for k in self.call_info_of(input).keywords {
+                        let v = self.job_value(builder, k.value, k.name, 0);
+                        method_arguments.push((k.name.to_string(), v));
+                    }
+                }
             }
             if let Some(l) = &mut job.launch {
                 l.method = "create".into();
+                l.method_arguments = Value::Object(method_arguments);
             }
             builder.add_output("model_name", PortType::Model, builder.step.span);
             job.results.push(ResultDir {

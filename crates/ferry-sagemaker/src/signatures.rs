@@ -1,13 +1,26 @@
 //! The leading positional parameters of the SageMaker SDK (v2) classes whose calls
 //! ferry reads as job definitions, so that `SKLearn("train.py", "1.2-1")` is read as
 //! `SKLearn(entry_point="train.py", framework_version="1.2-1")`: everything downstream
-//! (the program a job runs, the arguments a launch passes on, the arguments it drops)
+//! (the program a job runs, the arguments a launch passes on, the arguments it drops,
+//! the region `image_uris.retrieve` takes from the running session)
 //! works on names, never on positions, and a generated call never puts a positional
 //! argument after a keyword. `tests/tests/sdk_signatures.rs` checks every row against
 //! the SDK pinned in scripts/requirements-test.txt.
 
-/// `(qualified class name, its first positional parameters after self)`.
+/// `(qualified class or function name, its first positional parameters, after self
+/// for a class)`.
 pub const POSITIONAL_PARAMETERS: &[(&str, &[&str])] = &[
+    (
+        "sagemaker.image_uris.retrieve",
+        &[
+            "framework",
+            "region",
+            "version",
+            "py_version",
+            "instance_type",
+            "accelerator_type",
+        ],
+    ),
     (
         "sagemaker.estimator.Estimator",
         &[
@@ -329,8 +342,8 @@ pub const POSITIONAL_PARAMETERS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// The positional parameters of the SDK class `class` (its last name segment, as
-/// calls through `sagemaker.Estimator` or a star import name it).
+/// The positional parameters of the SDK class or function `class` (its last name
+/// segment, as calls through `sagemaker.Estimator` or a star import name it).
 pub fn positional_parameters(class: &str) -> Option<&'static [&'static str]> {
     POSITIONAL_PARAMETERS
         .iter()

@@ -34,7 +34,12 @@ impl StepBuilder {
         }
     }
 
+    /// The step's input bound to `binding`: a new one, or the one that already carries
+    /// it (a value the step uses twice is one input).
     pub fn add_input(&mut self, hint: &str, ty: PortType, binding: Binding, span: Span) -> String {
+        if let Some(existing) = self.step.inputs.iter().find(|i| i.binding == binding) {
+            return existing.name.clone();
+        }
         let name = self.input_namer.fresh(hint);
         self.step.inputs.push(Input {
             name: name.clone(),

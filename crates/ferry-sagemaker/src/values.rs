@@ -40,6 +40,11 @@ impl<'a> Lowerer<'a> {
             let Expr::Name(name) = expr else { return expr };
             match self.scope.lookup_before(&name.id, name.range.start()) {
                 Some(symbol) => match symbol.kind {
+                    // A dict filled in place is not its literal (lists are followed:
+                    // `steps.append(...)` is read by `collect_elements`).
+                    SymbolKind::Assign(Expr::Dict(_)) if self.scope.is_mutated(&name.id) => {
+                        return expr;
+                    }
                     SymbolKind::Assign(value) => expr = value,
                     _ => return expr,
                 },

@@ -2,11 +2,13 @@
 //! arm until the arms meet again; shared tails are copied into each arm (bounded by
 //! `DUPLICATION_LIMIT`); arms whose code is the same are merged.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use ferry_diagnostics::Diagnostic;
-use ferry_ir::Pipeline;
+use ferry_ir::{EdgeKind, Pipeline};
+use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
+use petgraph::visit::EdgeRef;
 
 use crate::code::{Code, py};
 use crate::control::{Body, ConditionNeeds, DUPLICATION_LIMIT};
@@ -29,16 +31,20 @@ impl<'a> Body<'a, '_> {
         // The statements and TODO markers each rule's condition needs, written only
         // for conditions that survive the merging of identical arms.
         let mut needs: Vec<ConditionNeeds> = Vec::new();
+        // Each label's target, read once (not a scan of the branch's edges per rule).
+        let mut targets: HashMap<&str, NodeIndex> = HashMap::new();
+        for e in pipeline.graph.edges_directed(n, Direction::Outgoing) {
+            if let EdgeKind::Branch { label } = &e.weight().kind {
+                targets.entry(label.as_str()).or_insert(e.target());
+            }
+        }
         for rule in rules {
             let (p0, q0) = (self.prelude.len(), self.pending.len());
             let condition = self.condition(key, &rule.condition, step);
             needs.push((self.prelude.split_off(p0), self.pending.split_off(q0)));
-            arms.push((
-                Some(condition),
-                self.branch_target(pipeline, n, &rule.label),
-            ));
+            arms.push((Some(condition), targets.get(rule.label.as_str()).copied()));
         }
-        let default_target = default.and_then(|d| self.branch_target(pipeline, n, d));
+        let default_target = default.and_then(|d| targets.get(d).copied());
         arms.push((None, default_target));
         // Each arm holds the steps it reaches before the arms meet again (the
         // branch's immediate post-dominator). A step several arms reach before that
@@ -47,10 +53,10 @@ impl<'a> Body<'a, '_> {
         let live: BTreeSet<NodeIndex> = set
             .iter()
             .copied()
-            .filter(|x| !self.consumed.contains(&(key.to_string(), *x)))
+            .filter(|x| !self.consumed.contains(key, *x))
             .collect();
         let order = self.topological(pipeline, key);
-        let join = post_dominators(pipeline, &live, &order)
+        let join = post_dominators(pipeline, &live, &order.nodes)
             .get(&n)
             .copied()
             .flatten();
@@ -78,14 +84,20 @@ impl<'a> Body<'a, '_> {
         } else {
             regions
         };
-        for rule in rules {
-            self.w.comment(&format!(
-                "{}: `{}` when {}",
-                step.display_name,
-                rule.label,
-                crate::conditions::describe(&rule.condition)
-            ));
-        }
+        // Each rule's description opens the arm it selects (not a block of comments
+        // before the `if`: ruff's formatter places each of those by walking the whole
+        // `elif` chain, quadratic in the number of rules).
+        let descriptions: Vec<String> = rules
+            .iter()
+            .map(|rule| {
+                format!(
+                    "{}: `{}` when {}",
+                    step.display_name,
+                    rule.label,
+                    crate::conditions::describe(&rule.condition)
+                )
+            })
+            .collect();
         // Render each arm on its own, then merge arms whose bodies are the same.
         let depth = self.w.depth() + 1;
         let mut rendered: Vec<(Option<Code>, Writer, Vec<usize>)> = Vec::new();
@@ -99,9 +111,9 @@ impl<'a> Body<'a, '_> {
                     Code::str_lit(&cause)
                 ));
             } else {
-                let saved_consumed = self.consumed.clone();
+                let saved_consumed = self.consumed.mark();
                 self.emit_set(pipeline, key, &regions[i]);
-                self.consumed = saved_consumed;
+                self.consumed.rollback(saved_consumed);
             }
             let arm = std::mem::replace(&mut self.w, saved);
             match rendered.last_mut() {
@@ -129,7 +141,7 @@ impl<'a> Body<'a, '_> {
             }
         }
         for x in regions.iter().flatten() {
-            self.consumed.insert((key.to_string(), *x));
+            self.consumed.insert(key, *x);
         }
         for (_, _, rules_used) in &rendered {
             for &i in rules_used {
@@ -144,15 +156,23 @@ impl<'a> Body<'a, '_> {
         }
         if rendered.len() == 1 {
             // Every arm does the same: no branch is needed.
+            for description in &descriptions {
+                self.w.comment(description);
+            }
             let (_, arm, _) = rendered.remove(0);
             self.w.append_outdented(arm);
             return;
         }
-        for (i, (condition, arm, _)) in rendered.into_iter().enumerate() {
+        for (i, (condition, arm, rules_used)) in rendered.into_iter().enumerate() {
             match (i, condition) {
                 (_, None) => self.w.open(py!("else")),
                 (0, Some(c)) => self.w.open(py!("if {}", c)),
                 (_, Some(c)) => self.w.open(py!("elif {}", c)),
+            }
+            for &rule in &rules_used {
+                if let Some(description) = descriptions.get(rule) {
+                    self.w.comment(description);
+                }
             }
             self.w.append(arm);
             self.w.close();

@@ -3,7 +3,8 @@
 //! go inside that arm's `if` block, and the steps reachable only through an error edge
 //! go inside an `except` block. Conditions are in `conditions.rs`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use ferry_diagnostics::Diagnostic;
 use ferry_ir::naming::Namer;
@@ -13,6 +14,7 @@ use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
 use crate::code::{Code, Ident, py};
+use crate::consumed::Consumed;
 use crate::names::{Plan, region_key};
 use crate::record::{Disposition, Entry, EntryKind};
 use crate::step_module::{param_name, projection_code};
@@ -50,11 +52,11 @@ pub struct Body<'a, 'p> {
     /// Outputs something reads; the others are not assigned.
     read: BTreeSet<OutputKey>,
     params: BTreeMap<(String, String), Ident>,
-    pub(crate) consumed: BTreeSet<(String, NodeIndex)>,
+    pub(crate) consumed: Consumed,
     /// `else:` blocks opened after `except` blocks inside regions, closed when the
     /// region's steps are all emitted.
     pub(crate) open_else: usize,
-    order: BTreeMap<String, Vec<NodeIndex>>,
+    order: BTreeMap<String, Rc<Order>>,
     /// Statements to emit before the next `if` (loaded condition operands).
     pub(crate) prelude: Vec<Code>,
     /// TODO markers to write before the next statement that uses a placeholder.
@@ -100,7 +102,7 @@ impl<'a, 'p> Body<'a, 'p> {
             outputs: BTreeMap::new(),
             read,
             params: BTreeMap::new(),
-            consumed: BTreeSet::new(),
+            consumed: Consumed::default(),
             open_else: 0,
             order: BTreeMap::new(),
             prelude: Vec::new(),
@@ -121,10 +123,11 @@ impl<'a, 'p> Body<'a, 'p> {
         self.emit_set(pipeline, key, &all);
     }
 
-    pub(crate) fn topological(&mut self, pipeline: &Pipeline, key: &str) -> Vec<NodeIndex> {
+    /// The topological order of a pipeline or region, computed once and shared.
+    pub(crate) fn topological(&mut self, pipeline: &Pipeline, key: &str) -> Rc<Order> {
         self.order
             .entry(key.to_string())
-            .or_insert_with(|| topological(pipeline))
+            .or_insert_with(|| Rc::new(Order::of(pipeline)))
             .clone()
     }
 
@@ -136,12 +139,17 @@ impl<'a, 'p> Body<'a, 'p> {
     ) {
         let error_only = error_only(pipeline, set);
         let opened = self.open_else;
-        for n in self.topological(pipeline, key) {
+        // The set's own steps in the pipeline's order (not a walk over every step of
+        // the pipeline for each arm of each branch).
+        let order = self.topological(pipeline, key);
+        let mut members: Vec<(usize, NodeIndex)> = set
+            .iter()
+            .filter_map(|n| order.position(*n).map(|p| (p, *n)))
+            .collect();
+        members.sort_unstable();
+        for (_, n) in members {
             // Steps reached only through error edges run inside `except` blocks.
-            if set.contains(&n)
-                && !error_only.contains(&n)
-                && self.consumed.insert((key.to_string(), n))
-            {
+            if !error_only.contains(&n) && self.consumed.insert(key, n) {
                 self.emit_node(pipeline, key, n, set);
             }
         }
@@ -160,9 +168,7 @@ impl<'a, 'p> Body<'a, 'p> {
         within: &BTreeSet<NodeIndex>,
     ) -> BTreeSet<NodeIndex> {
         let consumed = &self.consumed;
-        reach_until(pipeline, from, within, None, &|x| {
-            consumed.contains(&(key.to_string(), x))
-        })
+        reach_until(pipeline, from, within, None, &|x| consumed.contains(key, x))
     }
 
     /// Write the TODO markers of placeholders used by the next statement.
@@ -308,19 +314,6 @@ impl<'a, 'p> Body<'a, 'p> {
                 );
             }
         }
-    }
-
-    pub(crate) fn branch_target(
-        &self,
-        pipeline: &Pipeline,
-        from: NodeIndex,
-        label: &str,
-    ) -> Option<NodeIndex> {
-        pipeline
-            .graph
-            .edges_directed(from, Direction::Outgoing)
-            .find(|e| matches!(&e.weight().kind, EdgeKind::Branch { label: l } if l == label))
-            .map(|e| e.target())
     }
 
     pub(crate) fn output_var(&mut self, key: &str, step: &str, port: &str) -> Ident {
@@ -560,4 +553,22 @@ fn last_output(region: &Pipeline, key: &str, body: &mut Body) -> Option<Ident> {
     let step = &region.graph[last];
     let port = step.outputs[0].name.clone();
     Some(body.output_var(key, &step.name.clone(), &port))
+}
+
+/// A deterministic topological order of a pipeline's steps and each step's place in it.
+pub(crate) struct Order {
+    pub nodes: Vec<NodeIndex>,
+    position: HashMap<NodeIndex, usize>,
+}
+
+impl Order {
+    fn of(pipeline: &Pipeline) -> Self {
+        let nodes = topological(pipeline);
+        let position = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        Order { nodes, position }
+    }
+
+    pub fn position(&self, n: NodeIndex) -> Option<usize> {
+        self.position.get(&n).copied()
+    }
 }

@@ -41,9 +41,7 @@ impl<'a> Body<'a, '_> {
         };
         let region = {
             let consumed = &self.consumed;
-            reach_until(pipeline, handler, set, None, &|x| {
-                consumed.contains(&(key.to_string(), x))
-            })
+            reach_until(pipeline, handler, set, None, &|x| consumed.contains(key, x))
         };
         let normal: BTreeSet<NodeIndex> = normal_successors(pipeline, n)
             .flat_map(|t| self.reach(pipeline, key, t, set))
@@ -82,10 +80,10 @@ impl<'a> Body<'a, '_> {
                 .note("several catchers in the source; only the first handler is kept");
         }
         // The handler's steps are emitted in each except block that reaches them.
-        let saved = self.consumed.clone();
+        let saved = self.consumed.mark();
         let before = self.w.offset();
         self.emit_set(pipeline, key, &region);
-        self.consumed = saved;
+        self.consumed.rollback(saved);
         if self.w.offset() == before {
             // The handler does nothing the pipeline can run (e.g. a Succeed state): the
             // error is swallowed and the run ends successfully.

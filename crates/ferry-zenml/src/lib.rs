@@ -14,6 +14,7 @@ mod computed;
 mod conditions;
 mod configs;
 mod constructs;
+mod consumed;
 mod container_jobs;
 mod context;
 mod control;
@@ -155,11 +156,11 @@ at the body; fix the body in the source.",
     },
     CodeInfo {
         code: "F0713",
-        title: "a script kept as written does not parse",
-        explanation: "The source provides a Python script (a processing or training entry point) \
-that ferry carries into the project byte for byte, and it is not valid Python. ferry does not \
-change the user's scripts, so it is written as it is and will fail where it runs, as it would in \
-the source; fix it in the source.",
+        title: "a file of the source kept as written does not parse",
+        explanation: "The source provides a Python file (a processing or training entry point, or \
+a module its code imports) that ferry carries into the project, and it is not valid Python. \
+ferry does not change what it cannot read, so the file is written byte for byte and will fail \
+where it runs or is imported, as it would in the source; fix it in the source.",
     },
     CodeInfo {
         code: "F0703",
@@ -229,6 +230,9 @@ pub fn emit(
         python.push(("ferry_runtime/__init__.py".into(), init.finish()));
     }
     let mut verbatim: Vec<(String, String)> = Vec::new();
+    // The source's modules that do not parse: kept as written (F0713), not laid out
+    // or verified as ferry's code.
+    let mut unparsable: BTreeSet<String> = BTreeSet::new();
     for f in &workflow.files {
         if python.iter().any(|(p, _)| *p == f.path) {
             cx.internal(format!(
@@ -237,7 +241,8 @@ pub fn emit(
             ));
             continue;
         }
-        if f.path.ends_with(".py") && !f.verbatim {
+        let parses = !f.path.ends_with(".py") || ruff_python_parser::parse_module(&f.text).is_ok();
+        if f.path.ends_with(".py") && !f.verbatim && parses {
             let mut w = writer::Writer::new();
             let start = w.offset();
             let text = imports::sort_leading_imports(&f.text, &cx.first_party)
@@ -249,15 +254,17 @@ pub fn emit(
             if f.path.ends_with(".py")
                 && let Err(e) = ruff_python_parser::parse_module(&f.text)
             {
+                unparsable.insert(f.path.clone());
+                let what = if f.verbatim { "script" } else { "module" };
                 cx.diagnostics.push(
                     Diagnostic::warning(
                         "F0713",
                         format!(
-                            "the source's script `{}` does not parse as Python: {}",
+                            "the source's {what} `{}` does not parse as Python: {}",
                             f.path, e.error
                         ),
                     )
-                    .with_primary(f.span, "this script, kept byte for byte")
+                    .with_primary(f.span, "kept byte for byte")
                     .with_note("ferry carries the user's scripts as written; it fails where it runs, as it would in the source")
                     .with_help("fix the script in the source"),
                 );
@@ -332,10 +339,11 @@ pub fn emit(
             .files
             .iter()
             .filter(|(path, _)| {
-                !workflow
-                    .files
-                    .iter()
-                    .any(|f| f.verbatim && &f.path == *path)
+                !unparsable.contains(*path)
+                    && !workflow
+                        .files
+                        .iter()
+                        .any(|f| f.verbatim && &f.path == *path)
             })
             .map(|(p, t)| (p.clone(), t.clone()))
             .collect();

@@ -227,11 +227,17 @@ fn program_keywords(
     }
 }
 
-fn runtime_keywords() -> [Code; 2] {
-    [
-        Code::text("role=execution_role(sdk_session)"),
-        Code::text("sagemaker_session=sdk_session"),
-    ]
+fn takes_role(class: &str) -> bool {
+    !class.ends_with(".Transformer")
+}
+
+/// The session, and the execution role for the classes that take one (a
+/// `Transformer` runs under its model's role and has no `role` parameter).
+fn runtime_keywords(class: &str) -> Vec<Code> {
+    let role = takes_role(class).then(|| Code::text("role=execution_role(sdk_session)"));
+    role.into_iter()
+        .chain([Code::text("sagemaker_session=sdk_session")])
+        .collect()
 }
 
 /// The body of a container job step that launches the job on SageMaker.
@@ -276,6 +282,9 @@ pub fn emit(
     cx.require("sagemaker");
     cx.require("boto3");
     for name in ["sagemaker_session", "execution_role", "s3_uri"] {
+        if name == "execution_role" && !takes_role(&launch.class) {
+            continue;
+        }
         imports.import_generated("steps._container.sagemaker", &Ident::new(name));
     }
     if matches!(job.program, Program::Script { .. }) {
@@ -343,7 +352,7 @@ fn constructor(
 ) -> Code {
     let mut args = r.keywords(&launch.arguments, skip);
     args.extend(extra);
-    args.extend(runtime_keywords());
+    args.extend(runtime_keywords(&launch.class));
     match r.sdk_name(&launch.class) {
         Some(class) => Code::call(&class, args),
         None => Code::text("None"),
@@ -450,7 +459,7 @@ fn estimator(
     let mut args = r.keywords(arguments, &[]);
     args.extend(program_keywords(r, job, "entry_point"));
     args.extend(hyperparameters(r, job));
-    args.extend(runtime_keywords());
+    args.extend(runtime_keywords(class));
     match r.sdk_name(class) {
         Some(name) => Code::call(&name, args),
         None => Code::text("None"),
@@ -593,10 +602,7 @@ fn model(
         ));
         py!("{{\"model_package_arn\": sdk_package.model_package_arn}}")
     } else {
-        let mut args = Vec::new();
-        if let Some(v) = r.step.hints.get("instance_type") {
-            args.push(py!("instance_type={}", Code::constant(v)));
-        }
+        let args = r.keywords(&launch.method_arguments, &[]);
         w.line(Code::call(Code::text("sdk_job.create"), args));
         py!("{{\"model_name\": sdk_job.name}}")
     }
