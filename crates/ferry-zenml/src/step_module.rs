@@ -85,10 +85,17 @@ fn params(planned: &PlannedStep, plan: &Plan, imports: &mut Imports) -> Vec<Para
                     }
                 }
                 Binding::Parameter(p) => {
-                    param.annotation = planned
-                        .pipeline
-                        .param(p)
-                        .map_or(Code::text("Any"), |p| types::param(p.ty));
+                    let source = planned.pipeline.param(p);
+                    param.annotation = source.map_or(Code::text("Any"), |p| types::param(p.ty));
+                    // A parameter without a default is `None` unless the run passes it;
+                    // the step must accept that (a step that needs the value fails where
+                    // it uses it, as the source would without it).
+                    if source.is_some_and(|p| p.default.is_none()) {
+                        if param.annotation.as_str() != "Any" {
+                            param.annotation = py!("{} | None", param.annotation);
+                        }
+                        param.default = Some(Code::text("None"));
+                    }
                 }
                 Binding::Literal(v) => {
                     param.annotation = types::literal(v);
