@@ -634,7 +634,7 @@ pub fn target(r: &Resource) -> (CallTarget, Option<String>) {
     if !r.sdk && r.service == "http" && r.action == "invoke" {
         return (
             CallTarget::Http { connection: None },
-            Some("the HTTP Task authenticates through an EventBridge connection; the request is made with `requests` and the connection's credentials must be supplied by hand".into()),
+            Some("the HTTP Task (`http:invoke`, authenticated through an EventBridge connection) is not translated: the step is a stand-in that raises; make the request with `requests` and the connection's credentials".into()),
         );
     }
     if !r.sdk && r.service == "apigateway" && r.action == "invoke" {

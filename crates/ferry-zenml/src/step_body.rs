@@ -211,6 +211,17 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
                 }
                 return translated();
             }
+            // No AWS client makes an HTTP Task's request (there is no `http` boto3
+            // client): a named stand-in, not a call that fails at run time.
+            if let Some(ferry_ir::CallTarget::Http { .. }) = target.as_deref() {
+                return stand_in(
+                    w,
+                    step,
+                    "ferry does not translate HTTP Tasks (`http:invoke`) yet".into(),
+                    "make the request with `requests`, authenticated with the EventBridge connection's credentials".into(),
+                    None,
+                );
+            }
             imports.import("boto3");
             cx.require("boto3");
             if let Some(ferry_ir::CallTarget::S3ItemReader) = target.as_deref() {
