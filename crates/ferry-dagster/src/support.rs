@@ -198,17 +198,7 @@ pub fn files(
                     out.imports.extend(imports);
                     continue;
                 }
-                let name = out
-                    .stand_in
-                    .get_or_insert_with(|| {
-                        namer
-                            .get_or_insert_with(|| {
-                                let names = crate::chains::all_names(parsed.body());
-                                Namer::with_reserved(names.iter().map(String::as_str))
-                            })
-                            .fresh("NotMigrated")
-                    })
-                    .clone();
+                let name = stand_in_name(&mut out.stand_in, &mut namer, parsed.body());
                 out.edits.push(Edit::replace(
                     call.range,
                     format!("{name}(\"dagster.ConfigurableResource.get_resource_context\")"),
@@ -242,18 +232,7 @@ pub fn files(
                 if !location.is_framework(&q, &crate::carry::is_dagster) {
                     continue;
                 }
-                let mut stand_in = || {
-                    out.stand_in
-                        .get_or_insert_with(|| {
-                            namer
-                                .get_or_insert_with(|| {
-                                    let names = crate::chains::all_names(parsed.body());
-                                    Namer::with_reserved(names.iter().map(String::as_str))
-                                })
-                                .fresh("NotMigrated")
-                        })
-                        .clone()
-                };
+                let mut stand_in = || stand_in_name(&mut out.stand_in, &mut namer, parsed.body());
                 let mut local = ModuleEdits {
                     edits: Vec::new(),
                     imports: Vec::new(),
@@ -326,4 +305,23 @@ pub fn files(
         })
         .collect();
     (files, dependencies)
+}
+
+/// The module's stand-in class name, chosen once per module and free of every name the
+/// module uses (the namer is built on first need).
+fn stand_in_name(
+    stand_in: &mut Option<String>,
+    namer: &mut Option<Namer>,
+    body: &[Stmt],
+) -> String {
+    stand_in
+        .get_or_insert_with(|| {
+            namer
+                .get_or_insert_with(|| {
+                    let names = crate::chains::all_names(body);
+                    Namer::with_reserved(names.iter().map(String::as_str))
+                })
+                .fresh("NotMigrated")
+        })
+        .clone()
 }
