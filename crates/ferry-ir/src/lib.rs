@@ -7,7 +7,9 @@
 //! and the verifier, the expression IR ([`expr`]: values computed at run time) and
 //! service-call targets ([`CallTarget`]). It must not know any source language or
 //! target: no ASL, Python or ZenML types appear here (expressions name the closed
-//! function set of the languages they were written in, as data).
+//! function set of the languages they were written in, as data). The one thing it knows
+//! of Python text is [`python_nesting`], a byte scan of how deeply a line nests, because
+//! the verifier must keep text that no parser can read safely out of the back end.
 
 mod binding;
 mod call;
@@ -17,11 +19,13 @@ mod mapping;
 pub mod naming;
 mod pipeline;
 mod policy;
+pub mod python_nesting;
 mod runtime;
 mod step;
 pub mod text;
 mod value;
 pub mod verify;
+mod verify_python;
 mod verify_runtime;
 mod workflow;
 

@@ -89,6 +89,15 @@ characters; the script of a `program script` is a project file under its code fo
 are unique within the job.",
     },
     CodeInfo {
+        code: "F0214",
+        title: "Python text nests too deeply",
+        explanation: "A step body, one of its import statements or a `.py` project file has a \
+logical line nested more than 100 brackets deep, or a chain of operators, attributes or calls \
+(the code between two commas) longer than 10,000 bytes. ferry's parser, formatter and name check \
+recurse once per level and would run out of stack. Front ends of Python sources skip such \
+statements with F0402; IR text is checked here. Split the expression into statements.",
+    },
+    CodeInfo {
         code: "F0211",
         title: "malformed expression",
         explanation: "An `expr` binding calls a function with the wrong number of arguments, \
@@ -266,6 +275,7 @@ pub fn verify(workflow: &Workflow, options: VerifyOptions) -> Vec<Diagnostic> {
     }
     check_project_files(workflow, &mut out);
     check_container_scripts(workflow, &mut out);
+    crate::verify_python::verify_files_python(workflow, &mut out);
     out
 }
 
@@ -434,6 +444,7 @@ fn verify_pipeline<'a>(
     for index in pipeline.step_indices() {
         verify_step(&scope, index, options, depth, out);
         crate::verify_runtime::verify_step_runtime(&pipeline.graph[index], out);
+        crate::verify_python::verify_step_python(&pipeline.graph[index], out);
     }
 }
 

@@ -52,7 +52,6 @@ mod closure;
 mod edit;
 mod fold;
 mod function;
-mod guard;
 mod imports;
 mod indent;
 mod mutation;

@@ -40,7 +40,7 @@ pub fn span_of(file: FileId, node: &impl Ranged) -> Span {
 pub fn parse(sources: &SourceMap, file: FileId) -> Option<(ParsedModule, Vec<Diagnostic>)> {
     let source = sources.get(file)?;
     let mut diagnostics = nul_bytes(file, &source.text);
-    let oversized = crate::guard::oversized_lines(&source.text);
+    let oversized = ferry_ir::python_nesting::oversized_lines(&source.text);
     diagnostics.extend(oversized.iter().map(|range| {
         Diagnostic::error(
             "F0402",
@@ -51,7 +51,7 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Option<(ParsedModule, Vec<Dia
     let mut text = if oversized.is_empty() {
         source.text.clone()
     } else {
-        crate::guard::blank(&source.text, &oversized)
+        ferry_ir::python_nesting::blank(&source.text, &oversized)
     };
     if text.contains('\0') {
         // Read the rest of the file as if each NUL were a space (spans stay valid); the

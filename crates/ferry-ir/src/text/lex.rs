@@ -220,6 +220,26 @@ pub fn name(i: &str) -> PResult<'_, String> {
     Ok((rest, name))
 }
 
+/// A string holding Python text (a step body, an import, a `.py` file): rejected at the
+/// token (F0214) when one of its logical lines nests too deeply for a parser to read
+/// safely, so the error points into the `.ferry` file rather than at a detached span.
+pub fn python_text(i: &str) -> PResult<'_, String> {
+    let at = skip_ws(i);
+    let (rest, text) = string(i)?;
+    if !crate::python_nesting::oversized_lines(&text).is_empty() {
+        return Err(nom::Err::Failure(TextError {
+            at,
+            expected: Cow::Borrowed(
+                "this Python text nests too deeply to be read safely (more than 100 brackets \
+                 on a logical line, or a chain of more than 10,000 bytes between two commas)",
+            ),
+            code: "F0214",
+            len: at.len() - rest.len(),
+        }));
+    }
+    Ok((rest, text))
+}
+
 /// Number text as written: `-12`, `3.5`, `1e-3`.
 pub fn number(i: &str) -> PResult<'_, &str> {
     let i = skip_ws(i);

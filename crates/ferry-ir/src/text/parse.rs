@@ -5,7 +5,7 @@ use nom::Parser;
 
 use super::lex::{
     PResult, TextError, cut_fail, expect, fail, ident, kw, list, name, number, peek_kw, punct,
-    skip_ws, span, string, unsigned,
+    python_text, skip_ws, span, string, unsigned,
 };
 use crate::{
     Binding, BranchRule, CachePolicy, Catch, Channel, CompareOp, Condition, ContainerJob,
@@ -55,13 +55,15 @@ fn diagnostic(text: &str, file: FileId, e: TextError<'_>) -> Diagnostic {
     let span = Span::new(file, offset, offset + token_len);
     let message = match e.code {
         "F0102" => format!("IR text nests deeper than {MAX_DEPTH} levels"),
-        "F0103" | "F0104" => format!("IR text: {}", e.expected),
+        "F0103" | "F0104" | "F0214" => format!("IR text: {}", e.expected),
         _ => format!("IR text does not parse: expected {}", e.expected),
     };
     let label = if e.code == "F0101" {
         format!("expected {}", e.expected)
     } else if e.code == "F0104" {
         "not a Python identifier".to_string()
+    } else if e.code == "F0214" {
+        "too deep to read".to_string()
     } else {
         "here".to_string()
     };
@@ -143,7 +145,11 @@ fn workflow(i: &str) -> PResult<'_, Workflow> {
                 Err(_) => (rest, false),
             };
             let (rest, s) = span(rest)?;
-            let (rest, text) = string(rest)?;
+            let (rest, text) = if path.ends_with(".py") {
+                python_text(rest)?
+            } else {
+                string(rest)?
+            };
             wf.files.push(ProjectFile {
                 path,
                 what,
@@ -553,9 +559,9 @@ fn step_kind(i: &str, depth: usize) -> PResult<'_, StepKind> {
             let (i, function) = string(i)?;
             let (i, body_span) = span(i)?;
             let (i, _) = kw("imports")(i)?;
-            let (i, imports) = list(i, string)?;
+            let (i, imports) = list(i, python_text)?;
             let (i, _) = kw("body")(i)?;
-            let (i, body) = string(i)?;
+            let (i, body) = python_text(i)?;
             Ok((
                 i,
                 StepKind::Python {
