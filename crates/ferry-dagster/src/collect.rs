@@ -57,9 +57,8 @@ pub struct ClassField {
 
 pub struct AssetJob {
     pub name: String,
-    /// `None`: every asset.
-    pub selection: Option<Vec<String>>,
-    pub groups: Vec<String>,
+    /// `None`: no selection given, every asset.
+    pub selection: Option<crate::selection::Selection>,
     pub span: Span,
 }
 
@@ -112,6 +111,9 @@ pub struct Location<'a> {
     pub resource_classes: BTreeMap<String, Vec<ClassField>>,
     /// Where config and resource classes are defined: file and name range.
     pub class_files: BTreeMap<String, (ferry_diagnostics::FileId, ferry_python::TextRange)>,
+    /// Module-level names bound to selections or lists (qualified name → selection),
+    /// for jobs of other modules that import them.
+    pub named_selections: BTreeMap<String, crate::selection::Selection>,
 }
 
 fn string(expr: Option<&Expr>) -> Option<String> {
@@ -132,15 +134,6 @@ pub fn reference(expr: &Expr) -> Option<String> {
     }
 }
 
-fn list_items(expr: Option<&Expr>) -> Vec<&Expr> {
-    match expr {
-        Some(Expr::List(l)) => l.elts.iter().collect(),
-        Some(Expr::Tuple(t)) => t.elts.iter().collect(),
-        Some(e) => vec![e],
-        None => Vec::new(),
-    }
-}
-
 impl<'a> Location<'a> {
     pub fn collect(
         &mut self,
@@ -157,6 +150,20 @@ impl<'a> Location<'a> {
                         .first()
                         .and_then(reference)
                         .unwrap_or_default();
+                    if matches!(assign.targets.first(), Some(Expr::Name(_)))
+                        && (crate::selection::is_selection_like(scope, &assign.value)
+                            || matches!(&*assign.value, Expr::List(_) | Expr::Tuple(_)))
+                    {
+                        let qualified = if scope.module.is_empty() {
+                            name.clone()
+                        } else {
+                            format!("{}.{name}", scope.module)
+                        };
+                        self.named_selections.insert(
+                            qualified,
+                            crate::selection::read(module, scope, &assign.value),
+                        );
+                    }
                     self.assignment(module, scope, &name, &assign.value, diagnostics);
                 }
                 Stmt::Expr(e) => self.assignment(module, scope, "", &e.value, diagnostics),
@@ -234,7 +241,7 @@ impl<'a> Location<'a> {
             let key = string(keyword("name"))
                 .or_else(|| keyword("key").and_then(reference))
                 .unwrap_or_else(|| name.clone());
-            let key = match keyword("key_prefix").and_then(reference) {
+            let key = match keyword("key_prefix").and_then(crate::selection::key_path) {
                 Some(prefix) => format!("{prefix}/{key}"),
                 None => key,
             };
@@ -253,9 +260,11 @@ impl<'a> Location<'a> {
                 }
                 "graph_asset" | "graph_multi_asset" => DefKind::GraphAsset,
                 "op" => DefKind::Op,
-                "asset_check" => {
-                    DefKind::Check(keyword("asset").and_then(reference).unwrap_or_default())
-                }
+                "asset_check" => DefKind::Check(
+                    keyword("asset")
+                        .and_then(|a| crate::selection::asset_key(scope, a))
+                        .unwrap_or_default(),
+                ),
                 "job" | "graph" => {
                     self.op_jobs.push(OpJob {
                         name: key,
@@ -352,15 +361,13 @@ impl<'a> Location<'a> {
         match api {
             "define_asset_job" => {
                 let job_name = string(call.arg(0, "name")).unwrap_or_else(|| name.to_string());
-                let (selection, groups) = selection(
-                    call.keyword("selection").or(call.args.get(1).copied()),
-                    diagnostics,
-                    module,
-                );
+                let selection = call
+                    .keyword("selection")
+                    .or(call.args.get(1).copied())
+                    .map(|e| crate::selection::read(module, scope, e));
                 self.asset_jobs.push(AssetJob {
                     name: job_name,
                     selection,
-                    groups,
                     span,
                 });
             }
@@ -423,63 +430,6 @@ impl<'a> Location<'a> {
                 Diagnostic::warning("F0501", format!("`{other}(...)` is not translated"))
                     .with_primary(span, "this call"),
             ),
-        }
-    }
-}
-
-/// The asset keys and groups a job selection names; `None` keys with no groups means
-/// every asset.
-fn selection(
-    expr: Option<&Expr>,
-    diagnostics: &mut Vec<Diagnostic>,
-    module: &ParsedModule,
-) -> (Option<Vec<String>>, Vec<String>) {
-    let Some(expr) = expr else {
-        return (None, Vec::new());
-    };
-    match expr {
-        Expr::StringLiteral(s) if s.value.to_str() == "*" => (None, Vec::new()),
-        Expr::List(_) | Expr::Tuple(_) => (
-            Some(
-                list_items(Some(expr))
-                    .into_iter()
-                    .filter_map(reference)
-                    .collect(),
-            ),
-            Vec::new(),
-        ),
-        Expr::Call(c) => {
-            let method = match &*c.func {
-                Expr::Attribute(a) => a.attr.id.to_string(),
-                _ => String::new(),
-            };
-            let names: Vec<String> = c.arguments.args.iter().filter_map(reference).collect();
-            match method.as_str() {
-                "all" => (None, Vec::new()),
-                "assets" | "keys" => (Some(names), Vec::new()),
-                "groups" => (Some(Vec::new()), names),
-                _ => {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            "F0503",
-                            format!("selection `{}` is not understood", module.text_of(expr)),
-                        )
-                        .with_primary(module.span(expr), "selection")
-                        .with_help("the job's pipeline holds every asset; narrow it by hand"),
-                    );
-                    (None, Vec::new())
-                }
-            }
-        }
-        other => {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "F0503",
-                    format!("selection `{}` is not understood", module.text_of(other)),
-                )
-                .with_primary(module.span(other), "selection"),
-            );
-            (None, Vec::new())
         }
     }
 }

@@ -10,12 +10,14 @@ mod carry;
 mod chains;
 mod codes;
 mod collect;
+mod job_selection;
 mod lower;
 mod op_job;
 mod partitions;
 mod resource_context;
 mod resources;
 mod rewrite;
+mod selection;
 mod step;
 mod support;
 

@@ -43,7 +43,7 @@ pub(crate) struct Builder<'l, 'a> {
 }
 
 impl<'a> Builder<'_, 'a> {
-    fn asset_inputs(&self, def: &Definition) -> Vec<(String, String, Span)> {
+    pub(crate) fn asset_inputs(&self, def: &Definition) -> Vec<(String, String, Span)> {
         let info = FunctionInfo::of(def.module, def.def);
         let mut ins: BTreeMap<String, String> = BTreeMap::new();
         if let Some(Expr::Dict(d)) = def.decorator.as_ref().and_then(|c| c.keyword("ins")) {
@@ -52,7 +52,10 @@ impl<'a> Builder<'_, 'a> {
                     continue;
                 };
                 let key = CallInfo::of(def.module, def.scope, value)
-                    .and_then(|c| c.arg(0, "key").and_then(reference))
+                    .and_then(|c| {
+                        c.arg(0, "key")
+                            .and_then(|e| crate::selection::asset_key(def.scope, e))
+                    })
                     .unwrap_or_else(|| k.clone());
                 ins.insert(k, key);
             }
@@ -73,9 +76,13 @@ impl<'a> Builder<'_, 'a> {
             .collect()
     }
 
-    fn deps(&self, def: &Definition) -> Vec<String> {
+    pub(crate) fn deps(&self, def: &Definition) -> Vec<String> {
         match def.decorator.as_ref().and_then(|c| c.keyword("deps")) {
-            Some(Expr::List(l)) => l.elts.iter().filter_map(reference).collect(),
+            Some(Expr::List(l)) => l
+                .elts
+                .iter()
+                .filter_map(|e| crate::selection::asset_key(def.scope, e))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -118,24 +125,11 @@ pub fn build<'a>(
         })
         .collect();
     // Which assets each job selects.
+    let nodes = b.selection_nodes(&assets, &produced);
     let mut jobs: Vec<(String, Vec<usize>, Span, String)> = Vec::new();
     let mut selected = BTreeSet::new();
     for job in &location.asset_jobs {
-        let members: Vec<usize> = assets
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| match (&job.selection, job.groups.is_empty()) {
-                (None, _) => true,
-                (Some(keys), true) => {
-                    keys.contains(&d.key) || keys.contains(&d.def.name.id.to_string())
-                }
-                (Some(keys), false) => {
-                    keys.contains(&d.key)
-                        || d.group.as_ref().is_some_and(|g| job.groups.contains(g))
-                }
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let members = b.job_members(job, &nodes);
         selected.extend(members.iter().copied());
         let reason = format!(
             "asset job `{}` selects {} asset(s); it is triggered and run on its own",

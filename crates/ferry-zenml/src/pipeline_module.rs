@@ -180,6 +180,20 @@ pub fn emit(workflow: &Workflow, index: usize, plan: &Plan, cx: &mut Context) ->
         "{}.",
         pipeline.display_name.trim_end_matches('.')
     )));
+    if pipeline.graph.node_count() == 0 {
+        // ZenML refuses to compile a pipeline without steps; say so where it fails.
+        w.todo(
+            "this pipeline has no steps (ZenML refuses to run it): add the steps the source ran here",
+            Entry::new(
+                EntryKind::Control,
+                format!("steps of pipeline `{}`", pipeline.display_name),
+                format!("`{file}`"),
+                Disposition::Dropped,
+                pipeline.span,
+            )
+            .issue("nothing of the source became a step of this pipeline; its findings say why"),
+        );
+    }
     w.append(statements);
     w.close();
     w.mark(
