@@ -19,8 +19,12 @@ stays an unresolved asset-key placeholder: load the artifact by name in the gene
         code: "F0503",
         title: "job selection not understood",
         explanation: "`define_asset_job(selection=...)` uses a selection ferry cannot evaluate statically \
-(a computed expression or an AssetSelection method ferry does not know). The job's pipeline then holds \
-every asset of the code location; narrow it by hand.",
+(a computed expression, tags, owners or kinds, or an AssetSelection method ferry does not know), or names a \
+key no asset of the code location has. ferry evaluates AssetSelection's constructors (all, assets, keys, \
+groups, key_prefixes, checks), its methods (upstream, downstream, roots, sinks) and `-`, `|`, `&`, clause \
+strings like `\"*report\"`, lists of assets and AssetKeys, and names bound to any of these. A selection it \
+cannot read selects nothing (HIGH): the job's pipeline has no steps and a TODO, never every asset. A key \
+that names no asset is left out of the job.",
     },
     CodeInfo {
         code: "F0504",

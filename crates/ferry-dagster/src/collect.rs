@@ -55,18 +55,27 @@ pub struct ClassField {
     pub default: FieldDefault,
 }
 
-pub struct AssetJob {
+pub struct AssetJob<'a> {
     pub name: String,
     /// `None`: no selection given, every asset.
     pub selection: Option<crate::selection::Selection>,
     pub span: Span,
+    /// The job's `config=`, with the module it is read in.
+    pub config: Option<(&'a ParsedModule, &'a Scope<'a>, &'a Expr)>,
 }
 
 pub struct OpJob<'a> {
     pub name: String,
     pub module: &'a ParsedModule,
+    pub scope: &'a Scope<'a>,
     pub def: &'a StmtFunctionDef,
     pub span: Span,
+    /// The `config=` of `@job` or `graph.to_job`.
+    pub config: Option<&'a Expr>,
+    /// A `@graph`: not a job itself; when `to_job` makes jobs of it, only they run.
+    pub graph: bool,
+    /// Set on a graph that `to_job` made a job of.
+    pub has_jobs: bool,
 }
 
 pub enum TriggerDef {
@@ -95,7 +104,7 @@ pub struct ResourceDef {
 #[derive(Default)]
 pub struct Location<'a> {
     pub definitions: Vec<Definition<'a>>,
-    pub asset_jobs: Vec<AssetJob>,
+    pub asset_jobs: Vec<AssetJob<'a>>,
     pub op_jobs: Vec<OpJob<'a>>,
     pub triggers: Vec<TriggerDef>,
     pub resources: Vec<ResourceDef>,
@@ -269,8 +278,12 @@ impl<'a> Location<'a> {
                     self.op_jobs.push(OpJob {
                         name: key,
                         module,
+                        scope,
                         def,
                         span,
+                        config: keyword("config"),
+                        graph: api == "graph",
+                        has_jobs: false,
                     });
                     return;
                 }
@@ -340,6 +353,52 @@ impl<'a> Location<'a> {
         }
     }
 
+    /// `graph.to_job(name=..., config=...)` of a `@graph` of this module: a job of its
+    /// own, with its own run configuration.
+    fn graph_to_job(
+        &mut self,
+        module: &'a ParsedModule,
+        scope: &'a Scope<'a>,
+        name: &str,
+        call: &CallInfo<'a>,
+    ) -> bool {
+        let Some(Expr::Name(graph)) = call.receiver() else {
+            return false;
+        };
+        if call.method() != Some("to_job") {
+            return false;
+        }
+        let Some(index) = self
+            .op_jobs
+            .iter()
+            .position(|j| j.graph && std::ptr::eq(j.module, module) && j.def.name.id == graph.id)
+        else {
+            return false;
+        };
+        self.op_jobs[index].has_jobs = true;
+        let def = self.op_jobs[index].def;
+        let job_name = string(call.keyword("name"))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| {
+                if name.is_empty() {
+                    def.name.id.to_string()
+                } else {
+                    name.to_string()
+                }
+            });
+        self.op_jobs.push(OpJob {
+            name: job_name,
+            module,
+            scope,
+            def,
+            span: call.span,
+            config: call.keyword("config"),
+            graph: false,
+            has_jobs: false,
+        });
+        true
+    }
+
     fn assignment(
         &mut self,
         module: &'a ParsedModule,
@@ -351,6 +410,9 @@ impl<'a> Location<'a> {
         let Some(call) = CallInfo::of(module, scope, value) else {
             return;
         };
+        if self.graph_to_job(module, scope, name, &call) {
+            return;
+        }
         let Some(callee) = call.callee.clone() else {
             return;
         };
@@ -369,6 +431,7 @@ impl<'a> Location<'a> {
                     name: job_name,
                     selection,
                     span,
+                    config: call.keyword("config").map(|c| (module, scope, c)),
                 });
             }
             "ScheduleDefinition" => {

@@ -17,6 +17,7 @@ mod partitions;
 mod resource_context;
 mod resources;
 mod rewrite;
+mod run_config;
 mod selection;
 mod step;
 mod support;

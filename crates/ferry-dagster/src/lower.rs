@@ -127,6 +127,7 @@ pub fn build<'a>(
     // Which assets each job selects.
     let nodes = b.selection_nodes(&assets, &produced);
     let mut jobs: Vec<(String, Vec<usize>, Span, String)> = Vec::new();
+    let mut job_configs: BTreeMap<String, crate::run_config::RunConfig> = BTreeMap::new();
     let mut selected = BTreeSet::new();
     for job in &location.asset_jobs {
         let members = b.job_members(job, &nodes);
@@ -136,6 +137,10 @@ pub fn build<'a>(
             job.name,
             members.len()
         );
+        if let Some((module, scope, config)) = job.config {
+            let config = crate::run_config::read(module, scope, config, &job.name, b.diagnostics);
+            job_configs.insert(job.name.clone(), config);
+        }
         jobs.push((job.name.clone(), members, job.span, reason));
     }
     let unselected: Vec<usize> = (0..assets.len())
@@ -168,6 +173,7 @@ pub fn build<'a>(
         pipeline.notes.push(format!("boundary: {reason}"));
         b.pipeline_params.clear();
         b.partition_used = false;
+        b.run_config = job_configs.remove(job).unwrap_or_default();
         let mut step_names = Namer::new();
         let mut index: BTreeMap<usize, (petgraph::stable_graph::NodeIndex, String)> =
             BTreeMap::new();
@@ -310,10 +316,20 @@ pub fn build<'a>(
         workflow.pipelines.push(pipeline);
     }
     for job in &location.op_jobs {
+        if job.graph && job.has_jobs {
+            // The jobs `to_job` made of it are the pipelines.
+            continue;
+        }
         let pipeline_name = namer.fresh(&job.name);
         pipeline_of_job.insert(job.name.clone(), pipeline_name.clone());
         b.pipeline_params.clear();
         b.partition_used = false;
+        b.run_config = match job.config {
+            Some(config) => {
+                crate::run_config::read(job.module, job.scope, config, &job.name, b.diagnostics)
+            }
+            None => BTreeMap::new(),
+        };
         let mut pipeline = crate::op_job::op_job(&mut b, job, &pipeline_name);
         pipeline
             .params

@@ -29,6 +29,8 @@ pub struct Env<'a> {
     pub partitions: Option<&'a PartitionsKind>,
     /// Legacy `config_schema` fields: (key, type, default).
     pub op_config: &'a [(String, ParamType, Option<Value>)],
+    /// The values the job's run configuration gives this op's config fields.
+    pub run_config: &'a [(String, Value)],
     /// The asset/op key, for messages.
     pub key: &'a str,
     /// Names the caller already binds (parameters kept as inputs, resource objects).
@@ -364,7 +366,11 @@ fn op_config(env: &Env<'_>, chain: &Chain<'_>, out: &mut Rewritten) {
                 key: key.to_string(),
                 ty,
                 default,
-                value: None,
+                value: env
+                    .run_config
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone()),
             },
             span,
         )
@@ -404,8 +410,18 @@ fn op_config(env: &Env<'_>, chain: &Chain<'_>, out: &mut Rewritten) {
         RuntimeKind::Config {
             key: String::new(),
             ty: ParamType::Json,
-            default: Some(Value::Object(defaults)),
-            value: None,
+            default: Some(Value::Object(defaults.clone())),
+            value: (!env.run_config.is_empty()).then(|| {
+                // The run configuration over the schema's defaults, as Dagster merges them.
+                let mut merged = defaults.clone();
+                for (k, v) in env.run_config {
+                    match merged.iter_mut().find(|(m, _)| m == k) {
+                        Some(slot) => slot.1 = v.clone(),
+                        None => merged.push((k.clone(), v.clone())),
+                    }
+                }
+                Value::Object(merged)
+            }),
         },
         span,
     );

@@ -170,6 +170,10 @@ impl<'a> Builder<'_, 'a> {
             generator,
             partitions,
             op_config: &def.config_schema,
+            run_config: self
+                .run_config
+                .get(&def.key.replace('/', "__"))
+                .map_or(&[], Vec::as_slice),
             key: &def.key,
             taken: info.params.iter().map(|p| p.name.to_string()).collect(),
         };
