@@ -248,7 +248,7 @@ impl<'a> Location<'a> {
             let span = module.span(def);
             let keyword = |k: &str| call.as_ref().and_then(|c| c.keyword(k));
             let key = string(keyword("name"))
-                .or_else(|| keyword("key").and_then(reference))
+                .or_else(|| keyword("key").and_then(|k| crate::selection::asset_key(scope, k)))
                 .unwrap_or_else(|| name.clone());
             let key = match keyword("key_prefix").and_then(crate::selection::key_path) {
                 Some(prefix) => format!("{prefix}/{key}"),

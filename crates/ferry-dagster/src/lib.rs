@@ -118,6 +118,16 @@ pub fn lower(sources: &SourceMap, files: &[FileId], _options: &Options) -> Lower
         .collect();
     let resources = resources::collect(&modules);
     let mut workflow = lower::build(&location, &py, &resources, &name, &mut diagnostics);
+    // Jobs that share ops or assets (two `to_job`s of one graph, overlapping selections)
+    // build the same step twice; say each finding once.
+    let mut seen = std::collections::BTreeSet::new();
+    diagnostics.retain(|d| {
+        seen.insert((
+            d.code.clone(),
+            d.message.clone(),
+            d.labels.first().map(|l| l.span),
+        ))
+    });
     for (&file, path) in files.iter().zip(&paths) {
         workflow.sources.push(ferry_ir::SourceRef {
             file,
