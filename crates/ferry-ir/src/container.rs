@@ -21,10 +21,13 @@ pub enum JobKind {
     RegisterModel,
     /// A data or model quality baseline / check.
     QualityCheck,
+    /// A Jupyter notebook executed with parameters injected (SageMaker notebook jobs
+    /// run it with papermill); the executed notebook is the result.
+    Notebook,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 7] = [
+    pub const ALL: [JobKind; 8] = [
         JobKind::Processing,
         JobKind::Training,
         JobKind::Tuning,
@@ -32,6 +35,7 @@ impl JobKind {
         JobKind::CreateModel,
         JobKind::RegisterModel,
         JobKind::QualityCheck,
+        JobKind::Notebook,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +47,7 @@ impl JobKind {
             JobKind::CreateModel => "create_model",
             JobKind::RegisterModel => "register_model",
             JobKind::QualityCheck => "quality_check",
+            JobKind::Notebook => "notebook",
         }
     }
 

@@ -24,6 +24,7 @@ mod infra;
 mod job_steps;
 mod lower;
 mod model_steps;
+mod notebook_step;
 mod policies;
 mod resolve;
 mod scripts;

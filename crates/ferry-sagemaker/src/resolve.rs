@@ -203,6 +203,7 @@ fn resolve_property(
             ferry_ir::JobKind::CreateModel => "create_model",
             ferry_ir::JobKind::RegisterModel => "register_model",
             ferry_ir::JobKind::QualityCheck => "quality_check",
+            ferry_ir::JobKind::Notebook => "notebook_job",
         },
         StepKind::Lambda { .. } => "lambda",
         StepKind::Opaque { construct, .. } if construct == "CallbackStep" => "callback",

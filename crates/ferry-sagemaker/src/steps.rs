@@ -257,9 +257,8 @@ impl<'a> Lowerer<'a> {
             StepClass::QualityCheck | StepClass::ClarifyCheck => {
                 self.check_step(&mut builder, &info, class)
             }
-            StepClass::Emr | StepClass::NotebookJob | StepClass::AutoMl => {
-                self.generic_job(&mut builder, &info, class)
-            }
+            StepClass::NotebookJob => self.notebook_job(&mut builder, &info),
+            StepClass::Emr | StepClass::AutoMl => self.generic_job(&mut builder, &info, class),
             StepClass::MonitorBatchTransform => self.monitor_batch_transform(&mut builder, &info),
         }
         (builder, follow_up)

@@ -48,6 +48,10 @@ pub fn used(workflow: &Workflow) -> bool {
 /// here and the source says how the SDK builds it (the seed's "keep SageMaker
 /// explicitly" translation).
 pub fn launches_on_sagemaker(job: &ContainerJob, target: Target) -> bool {
+    // A notebook job has no SDK job class to launch: it runs where the step runs.
+    if job.job == JobKind::Notebook {
+        return false;
+    }
     target == Target::Sagemaker
         || (job.launch.is_some()
             && matches!(job.program, Program::Image { .. } | Program::Builtin { .. })
@@ -92,7 +96,7 @@ pub fn output_type(job: &ContainerJob, output: &Output, target: Target) -> Code 
 fn local_obstacle(job: &ContainerJob) -> Option<(String, String)> {
     let runs_program = matches!(
         job.job,
-        JobKind::Processing | JobKind::Training | JobKind::Tuning
+        JobKind::Processing | JobKind::Training | JobKind::Tuning | JobKind::Notebook
     );
     match &job.program {
         // A model's missing serving script stops only the transforms that use it.
@@ -141,6 +145,9 @@ fn local_note(job: &ContainerJob) -> String {
         (JobKind::CreateModel, _) => "the model is a local bundle (model data, serving code and its container description); no SageMaker model is created".to_string(),
         (JobKind::RegisterModel, _) => "the registration is recorded as step metadata (model data, metrics, approval status); the SageMaker Model Registry is not used".to_string(),
         (JobKind::QualityCheck, _) => "the baseline is computed by steps/_container/contract.py with a subset of Model Monitor's statistics".to_string(),
+        (JobKind::Notebook, Program::Script { entry, .. }) => format!(
+            "runs `{entry}` with papermill in this step, its parameters injected after the cell tagged `parameters` as SageMaker's notebook job does; the kernel is this project's Python environment, not {image} on a notebook-job instance"
+        ),
         _ => format!("runs under a local emulation of SageMaker's {} contract", job.job.as_str()),
     }
 }
@@ -281,6 +288,10 @@ pub fn emit(
     if matches!(job.program, Program::Builtin { .. }) {
         cx.require("xgboost");
         cx.require("numpy");
+    }
+    if job.job == JobKind::Notebook {
+        cx.require("papermill");
+        cx.require("ipykernel");
     }
     let spec = spec(step, job);
     if Code::reads_runtime(&spec) {

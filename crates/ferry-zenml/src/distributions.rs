@@ -36,6 +36,8 @@ const KNOWN: &[(&str, &[&str])] = &[
     ("pymongo", &["pymongo"]),
     ("redis", &["redis"]),
     ("tqdm", &["tqdm"]),
+    ("papermill", &["papermill"]),
+    ("ipykernel", &["ipykernel"]),
 ];
 
 /// The distribution that provides top-level module `import`, if known.

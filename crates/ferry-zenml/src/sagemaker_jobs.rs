@@ -297,6 +297,16 @@ pub fn emit(
     let mut r = Render { step, imports, cx };
     w.line(py!("sdk_session = sagemaker_session()"));
     let outputs = match job.job {
+        // A notebook runs where the step runs (container_jobs::launches_on_sagemaker).
+        JobKind::Notebook => {
+            return stand_in(
+                w,
+                step,
+                "a notebook job has no SageMaker SDK job class ferry launches".into(),
+                "run the notebook with papermill in this step".into(),
+                None,
+            );
+        }
         JobKind::Processing => processing(&mut r, job, launch, w),
         JobKind::Training => training(&mut r, job, launch, w),
         JobKind::Tuning => tuning(&mut r, job, launch, w),

@@ -719,7 +719,7 @@ fn container(i: &str, depth: usize) -> PResult<'_, ContainerJob> {
         return cut_fail(
             at,
             "F0101",
-            "a job kind: processing, training, tuning, transform, create_model, register_model or quality_check",
+            "a job kind: processing, training, tuning, transform, create_model, register_model, quality_check or notebook",
         );
     };
     let (i, _) = punct("{")(i)?;

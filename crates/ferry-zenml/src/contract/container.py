@@ -58,6 +58,7 @@ def run_job(spec: dict[str, Any], outputs: list[str]) -> Any:
         "create_model": _create_model,
         "register_model": _register_model,
         "quality_check": _quality_check,
+        "notebook": _notebook,
     }
     results = runners[spec["job"]](_Run(spec), spec)
     values = tuple(results[name] for name in outputs)
@@ -302,6 +303,39 @@ def _processing(run: _Run, spec: dict[str, Any]) -> dict[str, Any]:
     )
     argv = [*_interpreter(spec), str(code / spec["program"]["entry"])]
     argv += [str(a) for a in run.map(spec.get("arguments", []))]
+    env = _strings(run.map(spec.get("environment", {})))
+    _execute(argv, cwd=run.root, env=env)
+    return _results(run, spec)
+
+
+def _notebook(run: _Run, spec: dict[str, Any]) -> dict[str, Any]:
+    """A notebook job: the notebook executed by papermill in a copy of its folder, the
+    job's parameters injected after the cell tagged `parameters` (at the top when it has
+    none), as SageMaker's notebook job runs it; the executed notebook is the result."""
+    optional("papermill", f"the notebook job {spec.get('step', '')}")
+    code = _prepare_code(run, spec, "/opt/ml/processing/input/code")
+    entry = Path(spec["program"]["entry"])
+    folders = [run.local(path) for path in spec["results"].values()]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    parameters = run.map(spec.get("hyperparameters", {}))
+    argv = [
+        sys.executable,
+        "-m",
+        "papermill",
+        str(code / entry),
+        str(folders[0] / entry.name),
+        "--cwd",
+        str((code / entry).parent),
+        # The kernel of this project's environment (ipykernel's python3), whatever
+        # kernel the notebook job's image had.
+        "-k",
+        "python3",
+        "-y",
+        json.dumps(parameters),
+        # The cells' output in the step log, as the notebook job's log has it.
+        "--log-output",
+    ]
     env = _strings(run.map(spec.get("environment", {})))
     _execute(argv, cwd=run.root, env=env)
     return _results(run, spec)
