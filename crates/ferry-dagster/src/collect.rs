@@ -17,6 +17,12 @@ pub enum DefKind {
     Op,
     /// `@asset_check(asset=...)`: the checked asset key.
     Check(String),
+    /// `@dbt_assets(manifest=..., select=..., exclude=...)` of dagster-dbt: the dbt
+    /// selection as written.
+    Dbt {
+        select: Option<String>,
+        exclude: Option<String>,
+    },
 }
 
 pub struct Definition<'a> {
@@ -242,8 +248,10 @@ impl<'a> Location<'a> {
                 other => scope.qualified_name(other),
             };
             let Some(callee) = callee else { continue };
-            let Some(api) = callee.strip_prefix("dagster.") else {
-                continue;
+            let api = match callee.strip_prefix("dagster.") {
+                Some(api) => api,
+                None if callee == "dagster_dbt.dbt_assets" => "dbt_assets",
+                None => continue,
             };
             let span = module.span(def);
             let keyword = |k: &str| call.as_ref().and_then(|c| c.keyword(k));
@@ -268,6 +276,10 @@ impl<'a> Location<'a> {
                     DefKind::MultiAsset(outs)
                 }
                 "graph_asset" | "graph_multi_asset" => DefKind::GraphAsset,
+                "dbt_assets" => DefKind::Dbt {
+                    select: string(keyword("select")),
+                    exclude: string(keyword("exclude")),
+                },
                 "op" => DefKind::Op,
                 "asset_check" => DefKind::Check(
                     keyword("asset")

@@ -45,6 +45,19 @@ impl<'a> Builder<'_, 'a> {
                 "the graph's body runs as one step; its ops are not separate steps",
             ),
             DefKind::Op => Mapping::direct("@op"),
+            DefKind::Dbt { select, exclude } => Mapping::absent(
+                "@dbt_assets",
+                format!(
+                    "run `dbt build{}{}` for the dbt project of this code location in this step (dbt's CLI or dbt.cli.main.dbtRunner), with the --vars the original body passes; each dbt model was an asset in Dagster and is not a separate step here",
+                    select
+                        .as_deref()
+                        .map_or(String::new(), |s| format!(" --select {s}")),
+                    exclude
+                        .as_deref()
+                        .map_or(String::new(), |s| format!(" --exclude {s}")),
+                ),
+                MigrationFlag::High,
+            ),
             DefKind::Check(asset) => Mapping::approximate(
                 "@asset_check",
                 format!(
@@ -57,6 +70,29 @@ impl<'a> Builder<'_, 'a> {
                 ),
             ),
         }
+    }
+
+    /// `@dbt_assets`: a stand-in step that says which dbt command the assets ran (the
+    /// back end reports it, F0701 HIGH); the carried body would call dagster-dbt's
+    /// resource, which has no ZenML counterpart.
+    fn dbt_step(&mut self, def: &Definition, name: &str) -> Step {
+        let mapping = self.mapping(def);
+        let mut step = Step::new(
+            name,
+            def.key.clone(),
+            def.span,
+            StepKind::Opaque {
+                construct: "@dbt_assets".into(),
+                config: Value::Null,
+            },
+            mapping,
+        );
+        step.outputs.push(Output {
+            name: ferry_ir::naming::to_identifier(def.key.rsplit('/').next().unwrap_or(&def.key)),
+            ty: PortType::Unknown,
+            span: def.span,
+        });
+        step
     }
 
     /// Which parameters are configuration or resource objects.
@@ -107,6 +143,9 @@ impl<'a> Builder<'_, 'a> {
 
     /// The step of one asset / op / check, with its body carried over.
     pub(crate) fn step(&mut self, def: &Definition, name: &str) -> Step {
+        if let DefKind::Dbt { .. } = &def.kind {
+            return self.dbt_step(def, name);
+        }
         let info = FunctionInfo::of(def.module, def.def);
         let mut notes = Vec::new();
         let dynamic_out = def
