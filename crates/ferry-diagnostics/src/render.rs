@@ -36,7 +36,10 @@ pub fn render_human(
     let mut files = SimpleFiles::new();
     let mut ids = Vec::new();
     for (_, file) in sources.files() {
-        ids.push(files.add(file.path.clone(), file.text.clone()));
+        ids.push(files.add(
+            escape_invisible(&file.path),
+            same_length_visible(&file.text),
+        ));
     }
     let config = term::Config::default();
     let mut out: Vec<u8> = Vec::new();
@@ -65,6 +68,63 @@ pub fn render_human(
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Characters that change how a terminal shows text without being seen: control
+/// characters (an ESC starts an escape sequence), bidirectional overrides and isolates
+/// (which reorder what is shown, as in "Trojan Source"), zero-width characters and the
+/// byte-order mark. Input text reaches messages and snippets, so none of them is printed
+/// as is.
+fn is_invisible(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// `text` with invisible characters written as `\u{...}` escapes (for messages).
+fn escape_invisible(text: &str) -> String {
+    if !text.chars().any(is_invisible) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if is_invisible(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// `text` with each invisible character replaced by visible ones of the same UTF-8 length
+/// (U+FFFD for three bytes, `?` for each byte otherwise), so every span still points at
+/// the same bytes of a source snippet. A CR before a newline stays.
+fn same_length_visible(text: &str) -> String {
+    if !text.chars().any(is_invisible) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            out.push(c);
+        } else if is_invisible(c) {
+            match c.len_utf8() {
+                3 => out.push('\u{FFFD}'),
+                n => out.extend(std::iter::repeat_n('?', n)),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn severity_word(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -80,8 +140,8 @@ fn to_codespan(d: &Diagnostic, sources: &SourceMap, ids: &[usize]) -> CsDiagnost
         Severity::Note => CsDiagnostic::note(),
     };
     let message = match d.flag {
-        Some(flag) => format!("[{}] {}", flag.as_str(), d.message),
-        None => d.message.clone(),
+        Some(flag) => format!("[{}] {}", flag.as_str(), escape_invisible(&d.message)),
+        None => escape_invisible(&d.message),
     };
     let labels = d
         .labels
@@ -98,12 +158,12 @@ fn to_codespan(d: &Diagnostic, sources: &SourceMap, ids: &[usize]) -> CsDiagnost
                 LabelStyle::Secondary
             };
             CsLabel::new(style, ids[l.span.file.0 as usize], l.span.range())
-                .with_message(l.message.clone())
+                .with_message(escape_invisible(&l.message))
         })
         .collect();
-    let mut notes = d.notes.clone();
+    let mut notes: Vec<String> = d.notes.iter().map(|n| escape_invisible(n)).collect();
     if let Some(help) = &d.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", escape_invisible(help)));
     }
     base.with_code(d.code.clone())
         .with_message(message)
@@ -137,4 +197,31 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Span;
+
+    #[test]
+    fn input_text_cannot_reorder_or_drive_the_terminal() {
+        let text = "step = \"a\u{202E}b\x1b[31mc\"\r\nnext\n";
+        let mut sources = SourceMap::new();
+        let file = sources.add("in\u{202E}put.py", text.to_string());
+        let at = text.find('a').unwrap();
+        let d = Diagnostic::warning("F0000", "name `a\u{202E}b\x1b[31mc`")
+            .with_primary(Span::new(file, at, at + 9), "here\u{2066}");
+        let out = render_human(&sources, &[d], ColorChoice::Never, false);
+        assert!(
+            !out.chars().any(|c| is_invisible(c) && c != '\r'),
+            "{out:?}"
+        );
+        assert!(out.contains("name `a\\u{202e}b\\u{1b}[31mc`"), "{out}");
+        assert!(out.contains("in\\u{202e}put.py"), "{out}");
+        assert!(out.contains("here\\u{2066}"), "{out}");
+        // The snippet keeps its byte offsets: the label still covers the value.
+        assert!(out.contains("a\u{FFFD}b?[31mc"), "{out}");
+        assert_eq!(same_length_visible(text).len(), text.len());
+    }
 }
