@@ -634,7 +634,7 @@ pub fn target(r: &Resource) -> (CallTarget, Option<String>) {
     if !r.sdk && r.service == "http" && r.action == "invoke" {
         return (
             CallTarget::Http { connection: None },
-            Some("the HTTP Task (`http:invoke`, authenticated through an EventBridge connection) is not translated: the step is a stand-in that raises; make the request with `requests` and the connection's credentials".into()),
+            Some("the HTTP Task (`http:invoke`) is made as a plain HTTP request; its EventBridge connection's credentials (`Authentication.ConnectionArn`) are not applied: add the authorization header to the request".into()),
         );
     }
     if !r.sdk && r.service == "apigateway" && r.action == "invoke" {

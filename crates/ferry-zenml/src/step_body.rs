@@ -211,16 +211,25 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
                 }
                 return translated();
             }
-            // No AWS client makes an HTTP Task's request (there is no `http` boto3
-            // client): a named stand-in, not a call that fails at run time.
+            // An HTTP Task is a plain HTTP request (no AWS client makes it).
             if let Some(ferry_ir::CallTarget::Http { .. }) = target.as_deref() {
-                return stand_in(
-                    w,
-                    step,
-                    "ferry does not translate HTTP Tasks (`http:invoke`) yet".into(),
-                    "make the request with `requests`, authenticated with the EventBridge connection's credentials".into(),
-                    None,
-                );
+                crate::computed::use_runtime(imports, cx);
+                w.line(py!("request = {}", Code::value(request, &input)));
+                let call = py!("rt.http_invoke(request)");
+                if callback {
+                    w.line(call);
+                    wait_for_task_token(step, w, imports, cx);
+                } else if has_outputs {
+                    w.line(py!("return {}", call));
+                } else {
+                    w.line(call);
+                }
+                return Body {
+                    kind: BodyKind::Noted {
+                        note: "the HTTP Task's request is made by ferry_runtime's http_invoke; the EventBridge connection's credentials (Authentication.ConnectionArn) are not applied: add the authorization header to the request".into(),
+                    },
+                    docstring: None,
+                };
             }
             imports.import("boto3");
             cx.require("boto3");

@@ -464,9 +464,7 @@ def apigateway_invoke(request, sigv4):
     values), RequestBody sent as JSON, and `AuthType: IAM_ROLE` signed with SigV4
     (`sigv4`: the step's boto3 session and botocore's SigV4Auth and AWSRequest). The
     result is {ResponseBody, StatusCode, StatusText, Headers}."""
-    from urllib.error import HTTPError
     from urllib.parse import urlencode
-    from urllib.request import Request, urlopen
 
     endpoint = str(request["ApiEndpoint"]).removeprefix("https://").rstrip("/")
     parts = [str(request.get(k) or "").strip("/") for k in ("Stage", "Path")]
@@ -495,6 +493,57 @@ def apigateway_invoke(request, sigv4):
         signed = request_class(method=method, url=url, data=data, headers=headers)
         auth_class(session.get_credentials(), "execute-api", region).add_auth(signed)
         headers = dict(signed.headers.items())
+    return _http_call(url, method, headers, data, ApiGatewayError)
+
+
+class HttpTaskError(Exception):
+    """An HTTP Task's endpoint answered with a status of 400 or more (Step Functions'
+    error `States.Http.StatusCode.<status>`)."""
+
+    def __init__(self, status, body):
+        super().__init__(f"States.Http.StatusCode.{status}: {body}")
+        self.status = status
+        self.body = body
+
+
+def http_invoke(request):
+    """Call an endpoint as Step Functions' HTTP Task (`http:invoke`) does: ApiEndpoint
+    with Method, Headers and QueryParameters; RequestBody sent as JSON, or form-encoded
+    when Transform.RequestBodyEncoding is URL_ENCODED. The EventBridge connection's
+    credentials (Authentication.ConnectionArn) are not applied: add its authorization
+    to Headers. The result is {ResponseBody, StatusCode, StatusText, Headers}."""
+    from urllib.parse import urlencode
+
+    url = str(request["ApiEndpoint"])
+    query = [
+        (k, str(v))
+        for k, values in (request.get("QueryParameters") or {}).items()
+        for v in (values if isinstance(values, list) else [values])
+    ]
+    if query:
+        url += ("&" if "?" in url else "?") + urlencode(query)
+    headers = {str(k): str(v) for k, v in (request.get("Headers") or {}).items()}
+    body = request.get("RequestBody")
+    data = None
+    if body is not None:
+        encoding = (request.get("Transform") or {}).get("RequestBodyEncoding")
+        if encoding == "URL_ENCODED" and isinstance(body, dict):
+            data = urlencode(body, doseq=True).encode("utf-8")
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        else:
+            text = body if isinstance(body, str) else json.dumps(body)
+            data = text.encode("utf-8")
+            headers.setdefault("Content-Type", "application/json")
+    method = str(request.get("Method", "GET")).upper()
+    return _http_call(url, method, headers, data, HttpTaskError)
+
+
+def _http_call(url, method, headers, data, error):
+    """One request; a status of 400 or more raises `error(status, body)`. The response
+    body is parsed as JSON when it is JSON."""
+    from urllib.error import HTTPError
+    from urllib.request import Request, urlopen
+
     call = Request(url, data=data, headers=headers, method=method)
     try:
         with urlopen(call) as response:
@@ -502,7 +551,7 @@ def apigateway_invoke(request, sigv4):
             raw = response.read()
             answer_headers = dict(response.headers.items())
     except HTTPError as e:
-        raise ApiGatewayError(e.code, e.read().decode("utf-8", "replace")) from e
+        raise error(e.code, e.read().decode("utf-8", "replace")) from e
     text = raw.decode("utf-8", "replace")
     try:
         parsed = json.loads(text) if text else None
