@@ -104,7 +104,7 @@ pub(crate) fn task_mapping(resource: &str, kind: &StepKind) -> Mapping {
             ferry_ir::CallTarget::Http { .. } => {
                 return Mapping::approximate(
                     construct,
-                    "makes the HTTPS request with `requests` from a step; the EventBridge connection's credentials must be supplied by hand",
+                    "makes the HTTPS request from the step (ferry_runtime's http_invoke); the EventBridge connection's credentials (Authentication.ConnectionArn) are not applied: add the authorization header to the request",
                 )
                 .with_flag(MigrationFlag::Medium);
             }

@@ -224,12 +224,7 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
                 } else {
                     w.line(call);
                 }
-                return Body {
-                    kind: BodyKind::Noted {
-                        note: "the HTTP Task's request is made by ferry_runtime's http_invoke; the EventBridge connection's credentials (Authentication.ConnectionArn) are not applied: add the authorization header to the request".into(),
-                    },
-                    docstring: None,
-                };
+                return translated();
             }
             imports.import("boto3");
             cx.require("boto3");

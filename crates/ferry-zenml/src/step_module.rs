@@ -264,7 +264,8 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
     // The body first: it decides the imports and whether the step is a stand-in.
     let mut body = Writer::at_depth(1);
     let step_body::Body { kind, docstring } = step_body::emit(step, &mut body, &mut imports, cx);
-    if matches!(kind, BodyKind::Translated) && params.iter().any(|p| p.computed.is_some()) {
+    let runs = !matches!(kind, BodyKind::StandIn { .. });
+    if runs && params.iter().any(|p| p.computed.is_some()) {
         crate::computed::use_runtime(&mut imports, cx);
     }
     let function = Ident::new(&planned.py_name);
@@ -403,8 +404,8 @@ pub fn emit(planned: &PlannedStep, plan: &Plan, cx: &mut Context) -> Option<Unfo
         }
     }
     // Computed inputs read the ones before them (the IR verifier checks it); a
-    // stand-in that raises needs none of them.
-    if matches!(kind, BodyKind::Translated) {
+    // stand-in that raises needs none of them (a body with a note does).
+    if runs {
         for p in &params {
             if let Some(computed) = &p.computed {
                 w.line(computed);
