@@ -288,6 +288,9 @@ fn check_corpus(kind: &str) {
         }
         failures.extend(w.own_defects.iter().cloned());
         failures.extend(report_consistency(w));
+        if kind == "sagemaker" {
+            failures.extend(source_text_values(w));
+        }
     }
     println!(
         "{kind}: {} project(s) checked, {} failure(s)",
@@ -300,6 +303,69 @@ fn check_corpus(kind: &str) {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Python source text of the pipeline definition that would be a value if it reached a
+/// parameter default, a config value or a message (issue 12: `'f"s3://{bucket}/x"'`,
+/// `'Join(on=" ", ...)'`, a step property): what it looks like in a string literal.
+const SOURCE_TEXT_MARKERS: &[&str] = &[
+    "f\"",
+    "f'",
+    "Join(",
+    "ExecutionVariable",
+    ".properties",
+    "ParameterString",
+    "ParameterInteger",
+    "ParameterFloat",
+    "ParameterBoolean",
+    "JsonGet(",
+    "os.path.join",
+    "sagemaker_session",
+];
+
+/// Parameter defaults (one per line, as ruff lays out long signatures, or a whole
+/// one-line signature), config values and `PipelineFailedError` messages of ferry's own
+/// modules whose string holds source text.
+fn source_text_values(w: &Written) -> Vec<String> {
+    let verbatim = verbatim_scripts(&w.files);
+    let mut out = Vec::new();
+    for (path, text) in &w.files {
+        let own_python =
+            (path.starts_with("pipelines/") || path.starts_with("steps/") || path == "run.py")
+                && path.ends_with(".py")
+                && !verbatim.contains(path);
+        let config = path.starts_with("configs/") && path.ends_with(".yaml");
+        if !own_python && !config {
+            continue;
+        }
+        let mut in_signature = false;
+        for (n, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            if own_python && trimmed.starts_with("def ") {
+                in_signature = true;
+            }
+            let value = if config {
+                trimmed.split_once(": ").map(|(_, v)| v)
+            } else if in_signature {
+                trimmed.split_once(" = ").map(|(_, v)| v)
+            } else {
+                trimmed.strip_prefix("raise PipelineFailedError(")
+            };
+            if in_signature && trimmed.ends_with(':') {
+                in_signature = false;
+            }
+            let Some(value) = value else { continue };
+            if let Some(marker) = SOURCE_TEXT_MARKERS.iter().find(|m| value.contains(**m)) {
+                out.push(format!(
+                    "{}: {path}:{}: a value holds source text (`{marker}`): {}",
+                    w.unit,
+                    n + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The report's rows agree with the code's markers and the findings.
