@@ -233,15 +233,37 @@ pub fn build<'a>(
                             }
                         }
                     }
-                    Some(p) => Binding::Unresolved(Placeholder {
-                        kind: PlaceholderKind::AssetKey,
-                        text: format!(
-                            "{key} (produced by pipeline {})",
-                            home.get(p).cloned().unwrap_or_default()
-                        ),
-                        span,
-                        flagged: false,
-                    }),
+                    // Another pipeline materializes it: the latest version of that
+                    // pipeline's artifact, as Dagster reads the last materialization.
+                    Some(p) => {
+                        let ports = crate::step::output_ports(assets[*p]);
+                        let wanted = ferry_ir::naming::to_identifier(
+                            key.rsplit('/').next().unwrap_or(&key),
+                        );
+                        let port = ports
+                            .iter()
+                            .find(|o| **o == wanted)
+                            .or(ports.first())
+                            .cloned();
+                        let producer = home.get(p).cloned().unwrap_or_default();
+                        match port {
+                            Some(port) if !producer.is_empty() => {
+                                pipeline.graph[node].notes.push(format!(
+                                    "reads the latest `{port}` artifact, which pipeline `{producer}` writes: run that pipeline first (Dagster read the asset's last materialization)"
+                                ));
+                                Binding::Artifact {
+                                    name: port,
+                                    producer,
+                                }
+                            }
+                            _ => Binding::Unresolved(Placeholder {
+                                kind: PlaceholderKind::AssetKey,
+                                text: format!("{key} (produced by pipeline {producer})"),
+                                span,
+                                flagged: false,
+                            }),
+                        }
+                    }
                     None if location.external.contains_key(&key) => {
                         Binding::Unresolved(Placeholder {
                             kind: PlaceholderKind::AssetKey,

@@ -35,6 +35,31 @@ fn value_type(v: &Value) -> ParamType {
     }
 }
 
+/// The output ports of a definition's step: one per asset it materializes (named by the
+/// key's last part), `result` for an op, none when the function is annotated to return
+/// `None` and does not yield.
+pub(crate) fn output_ports(def: &Definition) -> Vec<String> {
+    let info = FunctionInfo::of(def.module, def.def);
+    let rest: &[ferry_python::ast::Stmt] = match ferry_python::docstring_of(&def.def.body) {
+        Some(_) => &def.def.body[1..],
+        None => &def.def.body,
+    };
+    let returns_nothing = info.returns.is_some_and(|r| r.trim() == "None");
+    if returns_nothing && !crate::rewrite::is_generator(rest) {
+        return Vec::new();
+    }
+    let outputs: Vec<String> = match &def.kind {
+        DefKind::MultiAsset(outs) => outs.clone(),
+        DefKind::Op => vec!["result".into()],
+        DefKind::Check(_) => vec![def.key.clone()],
+        _ => vec![def.key.rsplit('/').next().unwrap_or(&def.key).to_string()],
+    };
+    outputs
+        .iter()
+        .map(|o| ferry_ir::naming::to_identifier(o))
+        .collect()
+}
+
 impl<'a> Builder<'_, 'a> {
     pub(crate) fn mapping(&self, def: &Definition) -> Mapping {
         match &def.kind {
@@ -342,17 +367,10 @@ impl<'a> Builder<'_, 'a> {
             self.mapping(def),
         );
         step.inputs = inputs;
-        let outputs: Vec<String> = match &def.kind {
-            DefKind::MultiAsset(outs) => outs.clone(),
-            DefKind::Op => vec!["result".into()],
-            DefKind::Check(_) => vec![def.key.clone()],
-            _ => vec![def.key.rsplit('/').next().unwrap_or(&def.key).to_string()],
-        };
-        let returns_nothing = info.returns.is_some_and(|r| r.trim() == "None");
-        if !returns_nothing || generator {
-            for o in outputs {
+        {
+            for o in output_ports(def) {
                 step.outputs.push(Output {
-                    name: ferry_ir::naming::to_identifier(&o),
+                    name: o,
                     ty: if matches!(def.kind, DefKind::Check(_)) {
                         PortType::Json
                     } else {

@@ -876,6 +876,22 @@ fn check_binding(
             ),
             Some(_) => {}
         },
+        Binding::Artifact { name, producer } => {
+            if name.is_empty() || name.chars().any(char::is_control) || !is_valid_identifier(producer)
+            {
+                out.push(
+                    Diagnostic::error(
+                        "F0203",
+                        format!(
+                            "artifact `{}` from pipeline `{}` is not an artifact name and a pipeline",
+                            name.escape_debug(),
+                            producer.escape_debug()
+                        ),
+                    )
+                    .with_primary(span, "used here"),
+                );
+            }
+        }
         Binding::Unresolved(p) => {
             if options.placeholders_resolved && !p.flagged {
                 out.push(

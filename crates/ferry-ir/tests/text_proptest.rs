@@ -122,6 +122,7 @@ fn binding() -> impl Strategy<Value = Binding> {
                     flagged
                 })
             ),
+        (text(), ident()).prop_map(|(name, producer)| Binding::Artifact { name, producer }),
         (expr(), text(), span()).prop_map(|(expr, text, span)| Binding::Expr(Box::new(Computed {
             expr,
             text,

@@ -87,16 +87,33 @@ pub fn emit(workflow: &Workflow, plan: &Plan, cx: &Context) -> String {
     for (i, p) in workflow.pipelines.iter().enumerate() {
         for s in p.steps() {
             for input in &s.inputs {
-                if let Binding::Unresolved(ph) = &input.binding
-                    && ph.kind == PlaceholderKind::AssetKey
-                {
-                    flows.push(format!(
-                        "- `{}` reads artifact `{}` (step `{}`, input `{}`)",
-                        plan.pipeline_names[i],
-                        cell(&ph.text),
-                        s.name,
-                        input.name
-                    ));
+                match &input.binding {
+                    Binding::Unresolved(ph) if ph.kind == PlaceholderKind::AssetKey => {
+                        flows.push(format!(
+                            "- `{}` reads artifact `{}` (step `{}`, input `{}`): wire it by hand",
+                            plan.pipeline_names[i],
+                            cell(&ph.text),
+                            s.name,
+                            input.name
+                        ));
+                    }
+                    Binding::Artifact { name, producer } => {
+                        let producer = workflow
+                            .pipelines
+                            .iter()
+                            .position(|q| q.name == *producer)
+                            .map_or(producer.as_str(), |j| plan.pipeline_names[j].as_str());
+                        flows.push(format!(
+                            "- `{}` reads the latest `{}` artifact of `{}` with `Client().get_artifact_version` (step `{}`, input `{}`): run `{}` first",
+                            plan.pipeline_names[i],
+                            cell(name),
+                            cell(producer),
+                            s.name,
+                            input.name,
+                            cell(producer)
+                        ));
+                    }
+                    _ => {}
                 }
             }
         }

@@ -40,7 +40,7 @@ impl Body<'_, '_> {
             Binding::Parameter(p) => self.param_var(key, p).code(),
             Binding::Literal(v) => Code::constant(v),
             Binding::Unresolved(ph) => self.unresolved(&ph.text, ph.span, &user.display_name),
-            Binding::Expr(_) => {
+            Binding::Expr(_) | Binding::Artifact { .. } => {
                 let value = self.binding_value(key, b, user);
                 let local = Ident::new(&self.namer.fresh(&format!("{}_value", user.name)));
                 self.prelude.push(py!("{} = {}", local, value));

@@ -32,6 +32,8 @@ pub struct Needs {
     pub lookup_helper: bool,
     /// A computed value reads the run-time helper module.
     pub asl_runtime: bool,
+    /// A step reads an artifact another pipeline writes (`Client().get_artifact_version`).
+    pub artifact_client: bool,
 }
 
 /// Statements to run before a condition, and the TODO markers its placeholders need.
@@ -371,7 +373,14 @@ impl<'a, 'p> Body<'a, 'p> {
             Binding::Parameter(p) => self.param_var(key, p).code(),
             Binding::Literal(v) => Code::constant(v),
             Binding::Unresolved(ph) => self.unresolved(&ph.text, ph.span, &user.display_name),
+            Binding::Artifact { name, .. } => py!("{}.load()", self.artifact(name)),
         }
+    }
+
+    /// The latest version of another pipeline's artifact `name`, as a step input.
+    pub(crate) fn artifact(&mut self, name: &str) -> Code {
+        self.needs.artifact_client = true;
+        py!("Client().get_artifact_version({})", Code::str_lit(name))
     }
 
     /// `unresolved("text")`, with a TODO marker and a report row for this use.
@@ -414,8 +423,9 @@ impl<'a, 'p> Body<'a, 'p> {
         let mut args = Vec::new();
         for input in &step.inputs {
             let var = match &input.binding {
-                Binding::StepOutput { step: s, port, .. } => self.output_var(key, s, port),
-                Binding::Parameter(p) => self.param_var(key, p),
+                Binding::StepOutput { step: s, port, .. } => self.output_var(key, s, port).code(),
+                Binding::Parameter(p) => self.param_var(key, p).code(),
+                Binding::Artifact { name, .. } => self.artifact(name),
                 Binding::Literal(_) | Binding::Unresolved(_) | Binding::Expr(_) => continue,
             };
             args.push(Code::keyword(&param_name(step, &input.name), var));

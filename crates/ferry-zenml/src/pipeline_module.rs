@@ -130,6 +130,9 @@ pub fn emit(workflow: &Workflow, index: usize, plan: &Plan, cx: &mut Context) ->
     for f in &functions {
         imports.import_generated("steps", &Ident::new(f));
     }
+    if needs.artifact_client {
+        imports.from("zenml.client", "Client");
+    }
     if needs.pipeline_failed_error {
         imports.from("steps.errors", "PipelineFailedError");
     }

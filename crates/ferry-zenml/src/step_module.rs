@@ -105,6 +105,8 @@ fn params(planned: &PlannedStep, plan: &Plan, imports: &mut Imports) -> Vec<Para
                     param.default = Some(Code::text("None"));
                     param.unresolved = Some((ph.text.clone(), ph.span));
                 }
+                // Passed by the pipeline from the artifact store: a required input.
+                Binding::Artifact { .. } => {}
                 Binding::Expr(c) => {
                     param.computed = Some(crate::computed::step_input(step, &name, c))
                 }

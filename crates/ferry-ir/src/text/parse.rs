@@ -872,6 +872,18 @@ fn binding(i: &str, depth: usize) -> PResult<'_, Binding> {
             },
         ));
     }
+    if let Ok((i, _)) = kw("artifact")(i) {
+        let (i, artifact) = string(i)?;
+        let (i, _) = kw("from")(i)?;
+        let (i, producer) = name(i)?;
+        return Ok((
+            i,
+            Binding::Artifact {
+                name: artifact,
+                producer,
+            },
+        ));
+    }
     if let Ok((i, _)) = kw("unresolved")(i) {
         let (i, k) = ident(i)?;
         let Some(kind) = PlaceholderKind::parse(k) else {

@@ -146,6 +146,9 @@ fn binding(b: &Binding) -> String {
             span(ph.span),
             if ph.flagged { " flagged" } else { "" }
         ),
+        Binding::Artifact { name: artifact, producer } => {
+            format!("artifact {} from {}", quote(artifact), name(producer))
+        }
         Binding::Expr(c) => format!(
             "expr {} {} {}",
             quote(&c.text),
@@ -630,6 +633,7 @@ pub fn print_binding_short(b: &Binding) -> String {
             projection: p,
         } => format!("{step}.{port}{}", projection(p)),
         Binding::Unresolved(ph) => ph.text.clone(),
+        Binding::Artifact { name, producer } => format!("{producer}:{name}"),
         Binding::Expr(c) => c.text.clone(),
     }
 }
