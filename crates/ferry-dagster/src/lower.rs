@@ -237,9 +237,8 @@ pub fn build<'a>(
                     // pipeline's artifact, as Dagster reads the last materialization.
                     Some(p) => {
                         let ports = crate::step::output_ports(assets[*p]);
-                        let wanted = ferry_ir::naming::to_identifier(
-                            key.rsplit('/').next().unwrap_or(&key),
-                        );
+                        let wanted =
+                            ferry_ir::naming::to_identifier(key.rsplit('/').next().unwrap_or(&key));
                         let port = ports
                             .iter()
                             .find(|o| **o == wanted)

@@ -96,7 +96,10 @@ pub enum Binding {
     /// The latest version of the artifact `name` that pipeline `producer` of the same
     /// workflow writes (an output of one of its steps): read across pipelines through the
     /// artifact store, so the producer must have run first.
-    Artifact { name: String, producer: String },
+    Artifact {
+        name: String,
+        producer: String,
+    },
     /// A value computed at run time by an expression over the other inputs of the same
     /// step (`Var::Port` names an input declared before this one; in a branch
     /// condition or a map's items, any input of the step).

@@ -877,7 +877,9 @@ fn check_binding(
             Some(_) => {}
         },
         Binding::Artifact { name, producer } => {
-            if name.is_empty() || name.chars().any(char::is_control) || !is_valid_identifier(producer)
+            if name.is_empty()
+                || name.chars().any(char::is_control)
+                || !is_valid_identifier(producer)
             {
                 out.push(
                     Diagnostic::error(

@@ -146,7 +146,10 @@ fn binding(b: &Binding) -> String {
             span(ph.span),
             if ph.flagged { " flagged" } else { "" }
         ),
-        Binding::Artifact { name: artifact, producer } => {
+        Binding::Artifact {
+            name: artifact,
+            producer,
+        } => {
             format!("artifact {} from {}", quote(artifact), name(producer))
         }
         Binding::Expr(c) => format!(
