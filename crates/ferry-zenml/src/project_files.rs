@@ -189,6 +189,48 @@ fn verbatim_excludes(workflow: &Workflow) -> String {
     }
 }
 
+/// The pipeline parameters that feed an input channel of a container job run on this
+/// machine (the contract module copies a local path or downloads an S3 URI).
+fn local_job_inputs(
+    workflow: &Workflow,
+    target: crate::Target,
+) -> std::collections::BTreeSet<String> {
+    fn walk(
+        p: &ferry_ir::Pipeline,
+        target: crate::Target,
+        depth: usize,
+        out: &mut std::collections::BTreeSet<String>,
+    ) {
+        if depth > 64 {
+            return;
+        }
+        for step in p.steps() {
+            if let ferry_ir::StepKind::Container(job) = &step.kind
+                && !crate::container_jobs::launches_on_sagemaker(job, target)
+            {
+                for channel in &job.channels {
+                    if let Some(ferry_ir::Binding::Parameter(param)) = step
+                        .inputs
+                        .iter()
+                        .find(|i| i.name == channel.input)
+                        .map(|i| &i.binding)
+                    {
+                        out.insert(param.clone());
+                    }
+                }
+            }
+            for region in step.kind.regions() {
+                walk(region, target, depth + 1, out);
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for p in &workflow.pipelines {
+        walk(p, target, 0, &mut out);
+    }
+    out
+}
+
 pub fn readme(workflow: &Workflow, plan: &Plan, cx: &Context) -> String {
     let mut out = format!("# {} (migrated to ZenML)\n\n", cell(&workflow.name));
     let from: Vec<String> = workflow
@@ -210,7 +252,20 @@ pub fn readme(workflow: &Workflow, plan: &Plan, cx: &Context) -> String {
     if workflow.pipelines.len() > 1 {
         let _ = write!(out, " --pipeline {}", plan.pipeline_names[0]);
     }
-    out.push_str("\n```\n\n`--config configs/prod.yaml` uses the production configuration; `--no-cache` disables caching for one run; every pipeline parameter is also a flag.\n\n## Pipelines\n\n");
+    out.push_str("\n```\n\n`--config configs/prod.yaml` uses the production configuration; `--no-cache` disables caching for one run; every pipeline parameter is also a flag.\n\n");
+    let local_inputs = local_job_inputs(workflow, cx.target);
+    if !local_inputs.is_empty() {
+        let flags: Vec<String> = local_inputs
+            .iter()
+            .map(|p| format!("`--{}`", p.replace('_', "-")))
+            .collect();
+        let _ = writeln!(
+            out,
+            "The job steps' inputs given by {} take an S3 URI or a local file or folder: the step copies a local path where the job's container expects its input, so the pipeline runs on a sample without AWS.\n",
+            flags.join(", ")
+        );
+    }
+    out.push_str("## Pipelines\n\n");
     for (i, p) in workflow.pipelines.iter().enumerate() {
         let key = i.to_string();
         let steps = plan.modules_under(&key).count();
