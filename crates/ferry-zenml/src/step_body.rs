@@ -201,14 +201,7 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
                 let call = py!(
                     "rt.apigateway_invoke(request, sigv4=(boto3.Session(), SigV4Auth, AWSRequest))"
                 );
-                if callback {
-                    w.line(call);
-                    wait_for_task_token(step, w, imports, cx);
-                } else if has_outputs {
-                    w.line(py!("return {}", call));
-                } else {
-                    w.line(call);
-                }
+                answer(step, w, imports, cx, call, callback);
                 return translated();
             }
             // An HTTP Task is a plain HTTP request (no AWS client makes it).
@@ -216,14 +209,7 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
                 crate::computed::use_runtime(imports, cx);
                 w.line(py!("request = {}", Code::value(request, &input)));
                 let call = py!("rt.http_invoke(request)");
-                if callback {
-                    w.line(call);
-                    wait_for_task_token(step, w, imports, cx);
-                } else if has_outputs {
-                    w.line(py!("return {}", call));
-                } else {
-                    w.line(call);
-                }
+                answer(step, w, imports, cx, call, callback);
                 return translated();
             }
             imports.import("boto3");
@@ -369,6 +355,26 @@ pub fn emit(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context
 
 /// The end of a `.waitForTaskToken` step: wait until the task token made up for the
 /// request (`$$.Task.Token`, `rt.task_token()`) is answered, and return the answer.
+/// The call that makes a request: its response is the step's result, or with
+/// `.waitForTaskToken` the callback is (the call's own response is not).
+fn answer(
+    step: &Step,
+    w: &mut Writer,
+    imports: &mut Imports,
+    cx: &mut Context,
+    call: Code,
+    callback: bool,
+) {
+    if callback {
+        w.line(call);
+        wait_for_task_token(step, w, imports, cx);
+    } else if !step.outputs.is_empty() {
+        w.line(py!("return {}", call));
+    } else {
+        w.line(call);
+    }
+}
+
 fn wait_for_task_token(step: &Step, w: &mut Writer, imports: &mut Imports, cx: &mut Context) {
     crate::computed::use_runtime(imports, cx);
     let wait = match step.timeout_seconds {
